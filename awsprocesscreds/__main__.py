@@ -1,0 +1,8 @@
+"""``python -m awsprocesscreds``: the same as the ``awsprocesscreds-saml`` command."""
+
+import sys
+
+from awsprocesscreds.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

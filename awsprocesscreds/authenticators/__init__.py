@@ -1,0 +1,1 @@
+"""Authenticators: one per identity provider, found through entry points."""

@@ -1,0 +1,167 @@
+"""AD FS: the forms sign-in of AD FS 2.0 to 2022, with Azure MFA and one-time codes.
+
+One HTTP session carries the cookies AD FS sets on the first GET through the whole
+login. Each answer is classified (``adfs_pages``) and the flow reacts: a login form
+gets the username and password, a one-time-code page gets a code, an Azure MFA page
+is re-posted until the person approves, and the SAMLResponse page ends the login.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+import requests
+
+from awsprocesscreds.authenticators.adfs_pages import (
+    CodePage,
+    LoginPage,
+    OtherMfaPage,
+    SamlPage,
+    UnknownPage,
+    WaitPage,
+    classify,
+)
+from awsprocesscreds.authenticators.base import Authenticator
+from awsprocesscreds.errors import AuthenticationError, IdpResponseError, MfaError
+from awsprocesscreds.forms import Form, Page
+from awsprocesscreds.http import redact_url, require_https, text_body
+from awsprocesscreds.interaction import MFA_CODE, PASSWORD, Flow, Notify, Prompt, Wait
+
+log = logging.getLogger(__name__)
+
+#: Seconds between re-posts while Azure MFA waits for the person's approval.
+POLL_INTERVAL = 3.0
+MAX_CODE_ATTEMPTS = 3
+#: Pages one login may go through; the MFA deadline ends polling long before this.
+MAX_PAGES = 200
+
+
+class AdfsAuthenticator(Authenticator):
+    """Microsoft AD FS forms-based sign-in (IdP-initiated entry URL)."""
+
+    description = "Microsoft AD FS forms sign-in, Azure MFA and one-time-code adapters"
+
+    def authenticate(self) -> Flow[str]:
+        context = self.context
+        require_https(context.endpoint)
+        page = self._fetch("GET", context.endpoint, None)
+        password_posted = False
+        code_attempts = 0
+        deadline: float | None = None
+        for _ in range(MAX_PAGES):
+            state = classify(page)
+            if isinstance(state, SamlPage):
+                if not state.assertion:
+                    raise AuthenticationError(
+                        "AD FS answered without a SAMLResponse: the login did not succeed"
+                    )
+                log.debug("AD FS returned the SAMLResponse")
+                return state.assertion
+            if isinstance(state, LoginPage):
+                if password_posted and (code_attempts or deadline is not None):
+                    # AD FS answers a refused second factor with its login page.
+                    raise MfaError(
+                        "the second factor did not approve the login: "
+                        + (state.error or "AD FS asked for the password again")
+                    )
+                if password_posted:
+                    raise AuthenticationError(
+                        "AD FS refused the login: "
+                        + (state.error or "incorrect username or password")
+                        + "; check the username and password (-u) and try again"
+                    )
+                log.debug("login form %s picked", state.form.id or state.form.name or "(unnamed)")
+                password = yield Prompt(f"Password for {context.username}: ", kind=PASSWORD)
+                values = {state.password_field: str(password)}
+                if state.username_field:
+                    values[state.username_field] = context.username
+                page = self._submit(state.form, state.form.submission(values))
+                password_posted = True
+            elif isinstance(state, CodePage):
+                if code_attempts >= MAX_CODE_ATTEMPTS:
+                    raise MfaError(
+                        f"the one-time code was refused {code_attempts} times"
+                        + (f" ({state.error})" if state.error else "")
+                    )
+                if code_attempts and state.error:
+                    yield Notify(state.error)
+                code_attempts += 1
+                log.debug("one-time code asked by %s", state.auth_method or "AD FS")
+                code = yield Prompt(
+                    "Verification code: ", kind=MFA_CODE, secret=False, attempt=code_attempts
+                )
+                page = self._submit(
+                    state.form, state.form.submission({state.code_field: str(code).strip()})
+                )
+            elif isinstance(state, WaitPage):
+                if state.error:
+                    raise MfaError(f"{state.auth_method} did not approve the login: {state.error}")
+                now = context.monotonic()
+                if deadline is None:
+                    deadline = now + context.mfa_timeout
+                    log.debug("%s is waiting for approval", state.auth_method)
+                    yield Notify(
+                        state.instructions or "Approve the sign-in request on your phone.",
+                        highlight=state.number,
+                    )
+                elif now >= deadline:
+                    raise MfaError(
+                        f"the {state.auth_method} approval did not arrive within "
+                        f"{context.mfa_timeout:g} s; try again, or raise --mfa-timeout"
+                    )
+                yield Wait(POLL_INTERVAL)
+                page = self._submit(state.form, _wait_fields(state))
+            elif isinstance(state, OtherMfaPage):
+                raise MfaError(
+                    f"AD FS asks for a second factor through the {state.auth_method!r} "
+                    "adapter, which is not supported; supported: AzureMfaAuthentication, "
+                    "AzureMfaServerAuthentication and one-time-code adapters"
+                )
+            else:
+                raise _unknown(state, page, password_posted)
+        raise IdpResponseError(f"AD FS sent more than {MAX_PAGES} pages without finishing")
+
+    def _submit(self, form: Form, values: Mapping[str, str]) -> Page:
+        if form.method == "GET":
+            return self._fetch("GET", form.action, None, params=values)
+        return self._fetch("POST", form.action, values)
+
+    def _fetch(
+        self,
+        method: str,
+        url: str,
+        data: Mapping[str, str] | None,
+        params: Mapping[str, str] | None = None,
+    ) -> Page:
+        response: requests.Response = self.context.session.request(
+            method, url, data=data, params=params
+        )
+        if response.status_code >= 400:
+            page = Page(text_body(response), response.url)
+            detail = page.text_by_id("errorText") or page.title() or "no details"
+            raise IdpResponseError(
+                f"AD FS answered HTTP {response.status_code} at {redact_url(response.url)}: "
+                f"{detail}"
+            )
+        return Page(text_body(response), response.url)
+
+
+def _wait_fields(state: WaitPage) -> dict[str, str]:
+    # Azure MFA polls by re-posting only the adapter name and its opaque Context.
+    fields = {"AuthMethod": state.auth_method}
+    if state.context is not None:
+        fields["Context"] = state.context
+    return fields
+
+
+def _unknown(state: UnknownPage, page: Page, password_posted: bool) -> Exception:
+    if state.error and password_posted:
+        return AuthenticationError(f"AD FS refused the login: {state.error}")
+    title = f" titled {state.title!r}" if state.title else ""
+    return IdpResponseError(
+        f"the AD FS page at {redact_url(page.url)}{title} was not understood: expected a "
+        "login form with a password field, a second-factor page or a SAMLResponse; "
+        "check the endpoint URL (-e), which should end in "
+        "IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices"
+    )

@@ -1,0 +1,62 @@
+"""The authenticator interface every identity provider implements.
+
+An authenticator turns a username (and whatever the person types) into the base64
+SAMLResponse of the IdP. ``authenticate`` is a generator flow (see ``interaction``):
+it does HTTP through the session it was given and yields ``Prompt``/``Choose``/
+``Notify``/``Wait`` steps for everything else, so it never touches the terminal or
+the clock itself. Everything after the assertion (parsing, STS, cache, output) is
+shared and not the authenticator's business.
+
+A third-party provider is a subclass registered in the entry-point group
+``awsprocesscreds.authenticators``; the built-in ``adfs`` and ``okta`` register the
+same way.
+"""
+
+from __future__ import annotations
+
+import abc
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import requests
+
+from awsprocesscreds.interaction import Flow
+
+DEFAULT_MFA_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class LoginContext:
+    """Everything an authenticator may use, built once at the CLI edge."""
+
+    endpoint: str
+    username: str
+    session: requests.Session
+    #: The factor the person asked for (``push``, ``totp``...), or None to ask/auto-pick.
+    mfa_factor: str | None = None
+    #: How long to wait, in total, for a push approval or a similar out-of-band factor.
+    mfa_timeout: float = DEFAULT_MFA_TIMEOUT
+    #: Monotonic seconds, for deadlines; epoch seconds, for servers' reset headers.
+    monotonic: Callable[[], float] = field(default=time.monotonic)
+    wall_clock: Callable[[], float] = field(default=time.time)
+
+
+class Authenticator(abc.ABC):
+    """Logs in to one kind of IdP and returns its SAMLResponse."""
+
+    #: Short description shown in ``--help``-like listings.
+    description: ClassVar[str] = ""
+
+    def __init__(self, context: LoginContext) -> None:
+        self.context = context
+
+    @abc.abstractmethod
+    def authenticate(self) -> Flow[str]:
+        """Yield steps as needed and return the base64 SAMLResponse.
+
+        Raises AuthenticationError (refused login), MfaError (second factor failed),
+        IdpResponseError (an answer we do not understand), NetworkError and
+        ConfigurationError (e.g. a non-https endpoint).
+        """

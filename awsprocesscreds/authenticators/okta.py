@@ -1,0 +1,123 @@
+"""Okta (Classic Engine): the Authentication API, then the AWS app's SAML form.
+
+``-e`` is the AWS app's embed link (``https://ORG.okta.com/home/amazon_aws/ID/272``);
+the API lives on the same host. Primary authentication yields a session token (after
+a second factor when the org asks for one), which is single use: it is exchanged for a
+session cookie through ``/login/sessionCookieRedirect``, which lands on the app page
+holding the SAMLResponse.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from awsprocesscreds.authenticators import okta_mfa
+from awsprocesscreds.authenticators.base import Authenticator
+from awsprocesscreds.authenticators.okta_api import OktaApi
+from awsprocesscreds.errors import AuthenticationError, IdpResponseError, MfaError
+from awsprocesscreds.forms import Page
+from awsprocesscreds.http import redact_url, require_https, text_body
+from awsprocesscreds.interaction import PASSWORD, Flow, Prompt
+
+log = logging.getLogger(__name__)
+
+#: Statuses of /login/sessionCookieRedirect meaning "not offered here": the token was
+#: not consumed, so the older ``?onetimetoken=`` path may still use it.
+_REDIRECT_UNAVAILABLE = (400, 404, 405, 501)
+
+
+class OktaAuthenticator(Authenticator):
+    """Okta Classic Engine: /api/v1/authn, factors, then the AWS app's SAML form."""
+
+    description = "Okta Classic Engine (Authentication API) with push, TOTP, SMS, call, email"
+
+    def authenticate(self) -> Flow[str]:
+        context = self.context
+        require_https(context.endpoint)
+        origin = _origin(context.endpoint)
+        api = OktaApi(context)
+        password = yield Prompt(f"Okta password for {context.username}: ", kind=PASSWORD)
+        body = yield from api.post(
+            f"{origin}/api/v1/authn", {"username": context.username, "password": str(password)}
+        )
+        token = yield from self._session_token(api, body)
+        return self._assertion(origin, token)
+
+    def _session_token(self, api: OktaApi, body: Mapping[str, Any]) -> Flow[str]:
+        status = body.get("status")
+        log.debug("Okta primary authentication: %s", status)
+        if status == "PASSWORD_WARN":
+            skip = ((body.get("_links") or {}).get("skip") or {}).get("href")
+            if isinstance(skip, str):
+                body = yield from api.post(skip, {"stateToken": body.get("stateToken")})
+                status = body.get("status")
+        if status == "SUCCESS":
+            token = body.get("sessionToken")
+            if isinstance(token, str) and token:
+                return token
+            raise IdpResponseError("Okta reported SUCCESS without a session token")
+        if status == "MFA_REQUIRED":
+            state_token = body.get("stateToken")
+            if not isinstance(state_token, str) or not state_token:
+                raise IdpResponseError("Okta asked for a second factor without a state token")
+            factors = okta_mfa.candidates(okta_mfa.read_factors(body), self.context.mfa_factor)
+            factor = yield from okta_mfa.choose(factors)
+            return (yield from okta_mfa.verify(api, factor, state_token, self.context.mfa_timeout))
+        if status == "LOCKED_OUT":
+            raise AuthenticationError(
+                "Okta says the account is locked out; unlock it (or ask your administrator), "
+                "then try again"
+            )
+        if status == "PASSWORD_EXPIRED":
+            raise AuthenticationError(
+                "Okta says your password has expired; change it in the Okta web sign-in, "
+                "then try again"
+            )
+        if status == "MFA_ENROLL":
+            raise MfaError(
+                "Okta requires you to enroll a second factor first; do that in the Okta web "
+                "sign-in, then try again"
+            )
+        raise IdpResponseError(f"Okta answered the unsupported login status {status!r}")
+
+    def _assertion(self, origin: str, token: str) -> str:
+        session = self.context.session
+        endpoint = self.context.endpoint
+        response = session.get(
+            f"{origin}/login/sessionCookieRedirect",
+            params={"checkAccountSetupComplete": "true", "token": token, "redirectUrl": endpoint},
+        )
+        if response.status_code in _REDIRECT_UNAVAILABLE:
+            log.debug("sessionCookieRedirect unavailable; using the app link's onetimetoken")
+            # ``params`` appends properly even when the link already has a query.
+            response = session.get(endpoint, params={"onetimetoken": token})
+        if response.status_code >= 400:
+            raise IdpResponseError(
+                f"Okta answered HTTP {response.status_code} at {redact_url(response.url)} "
+                "instead of the AWS app's SAML form; check the app link (-e)"
+            )
+        page = Page(text_body(response), response.url)
+        assertion = (page.input_value("SAMLResponse") or "").strip()
+        if assertion:
+            log.debug("Okta returned the SAMLResponse")
+            return assertion
+        if (
+            any(form.field_of_type("password") for form in page.forms)
+            or "/login" in urlsplit(response.url).path
+        ):
+            raise AuthenticationError(
+                "Okta answered its sign-in page instead of the SAML assertion: the session "
+                "was not accepted; check that -e is the AWS app's embed link"
+            )
+        raise IdpResponseError(
+            f"the page at {redact_url(response.url)} holds no SAMLResponse; -e must be the "
+            "AWS app's embed link, e.g. https://ORG.okta.com/home/amazon_aws/0oa.../272"
+        )
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "", "", ""))

@@ -1,0 +1,200 @@
+"""Okta second factors: choosing one of the enrolled factors and verifying it.
+
+Supported: Okta Verify push (with number matching), TOTP (Okta Verify, Google
+Authenticator), SMS, voice call, email, and hardware/RSA one-time tokens.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from awsprocesscreds.authenticators.okta_api import OktaApi, OktaApiError
+from awsprocesscreds.errors import IdpResponseError, MfaError
+from awsprocesscreds.interaction import MFA_CODE, Choose, Flow, Notify, Prompt, Wait
+
+log = logging.getLogger(__name__)
+
+#: Our short factor names (``--mfa-factor``) for Okta's factorType values.
+FACTOR_KINDS = {
+    "push": "push",
+    "token:software:totp": "totp",
+    "sms": "sms",
+    "call": "call",
+    "email": "email",
+    "token": "token",
+    "token:hardware": "token",
+}
+FACTOR_CHOICES = ("push", "totp", "sms", "call", "email", "token")
+#: Factors that are sent a code first (a first POST without passCode).
+_CHALLENGED = ("sms", "call", "email")
+MAX_CODE_ATTEMPTS = 3
+POLL_INTERVAL = 2.0
+#: Upper bound on push polls, whatever the clock says.
+MAX_POLLS = 600
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One enrolled factor from an MFA_REQUIRED answer."""
+
+    id: str
+    factor_type: str
+    provider: str
+    verify_url: str
+    detail: str
+
+    @property
+    def kind(self) -> str | None:
+        """Our short name for it, or None when it is not supported."""
+        return FACTOR_KINDS.get(self.factor_type)
+
+    @property
+    def label(self) -> str:
+        labels = {
+            "push": "Okta Verify push",
+            "totp": ("Google Authenticator" if self.provider == "GOOGLE" else "Okta Verify")
+            + " code",
+            "sms": "SMS code",
+            "call": "voice call code",
+            "email": "email code",
+            "token": f"{self.provider.title() or 'hardware'} token code",
+        }
+        text = labels.get(self.kind or "", f"{self.factor_type} ({self.provider})")
+        return f"{text} ({self.detail})" if self.detail else text
+
+
+def read_factors(body: Mapping[str, Any]) -> list[Factor]:
+    """The factors of an MFA_REQUIRED answer (key ``factors``, or ``factor`` as in
+    newer documentation examples); malformed entries are skipped."""
+    embedded = body.get("_embedded") or {}
+    raw = embedded.get("factors") or embedded.get("factor") or []
+    if isinstance(raw, dict):
+        raw = [raw]
+    factors = []
+    for item in raw if isinstance(raw, list) else []:
+        if not isinstance(item, dict):
+            continue
+        verify = ((item.get("_links") or {}).get("verify") or {}).get("href")
+        profile = item.get("profile") or {}
+        detail = profile.get("phoneNumber") or profile.get("email") or profile.get("name") or ""
+        if isinstance(verify, str) and item.get("factorType"):
+            factors.append(
+                Factor(
+                    id=str(item.get("id") or ""),
+                    factor_type=str(item.get("factorType")),
+                    provider=str(item.get("provider") or ""),
+                    verify_url=verify,
+                    detail=str(detail),
+                )
+            )
+    return factors
+
+
+def candidates(factors: Sequence[Factor], wanted: str | None) -> list[Factor]:
+    """The supported factors that match ``wanted`` (all supported ones when None).
+
+    Raises MfaError naming what could be chosen when nothing fits."""
+    supported = [factor for factor in factors if factor.kind is not None]
+    if not supported:
+        offered = ", ".join(sorted({f.factor_type for f in factors})) or "none"
+        raise MfaError(
+            f"Okta asks for a second factor, but none of the enrolled ones is supported "
+            f"(enrolled: {offered}); enroll Okta Verify, an authenticator app or SMS"
+        )
+    if wanted is None:
+        return supported
+    matching = [factor for factor in supported if factor.kind == wanted]
+    if not matching:
+        available = ", ".join(sorted({str(f.kind) for f in supported}))
+        raise MfaError(
+            f"the factor {wanted!r} is not enrolled for this user; choose --mfa-factor "
+            f"from: {available}"
+        )
+    return matching
+
+
+def verify(api: OktaApi, factor: Factor, state_token: str, timeout: float) -> Flow[str]:
+    """Verify ``factor`` and return the session token."""
+    log.debug("verifying the %s factor", factor.kind)
+    if factor.kind == "push":
+        return (yield from _push(api, factor, state_token, timeout))
+    if factor.kind in _CHALLENGED:
+        body = yield from api.post(factor.verify_url, {"stateToken": state_token})
+        if body.get("status") not in ("MFA_CHALLENGE", "SUCCESS"):
+            raise IdpResponseError(f"Okta did not send the {factor.kind} code")
+        yield Notify(f"Okta sent a code ({factor.label}).")
+    return (yield from _codes(api, factor, state_token))
+
+
+def _codes(api: OktaApi, factor: Factor, state_token: str) -> Flow[str]:
+    for attempt in range(1, MAX_CODE_ATTEMPTS + 1):
+        code = yield Prompt(f"{factor.label}: ", kind=MFA_CODE, secret=False, attempt=attempt)
+        try:
+            body = yield from api.post(
+                factor.verify_url, {"stateToken": state_token, "passCode": str(code).strip()}
+            )
+        except OktaApiError as exc:
+            if exc.code != "E0000068":
+                raise
+            if attempt < MAX_CODE_ATTEMPTS:
+                yield Notify("That code was not accepted; try again.")
+            continue
+        return _session_token(body)
+    raise MfaError(f"Okta refused the one-time code {MAX_CODE_ATTEMPTS} times; run again")
+
+
+def _push(api: OktaApi, factor: Factor, state_token: str, timeout: float) -> Flow[str]:
+    deadline = api.context.monotonic() + timeout
+    body = yield from api.post(factor.verify_url, {"stateToken": state_token})
+    yield Notify("Approve the Okta Verify push on your phone.")
+    number_shown = False
+    for _ in range(MAX_POLLS):
+        if body.get("status") == "SUCCESS":
+            return _session_token(body)
+        result = body.get("factorResult")
+        if result == "REJECTED":
+            raise MfaError("the Okta Verify push was rejected on the phone")
+        if result == "TIMEOUT":
+            raise MfaError("the Okta Verify push expired before it was approved; run again")
+        number = _correct_answer(body)
+        if number is not None and not number_shown:
+            yield Notify("On your phone, tap this number:", highlight=number)
+            number_shown = True
+        if api.context.monotonic() >= deadline:
+            raise MfaError(
+                f"the Okta Verify push was not approved within {timeout:g} s; "
+                "try again, or raise --mfa-timeout"
+            )
+        yield Wait(POLL_INTERVAL)
+        poll = ((body.get("_links") or {}).get("next") or {}).get("href") or factor.verify_url
+        body = yield from api.post(str(poll), {"stateToken": state_token})
+    raise MfaError("the Okta Verify push was not approved")
+
+
+def _correct_answer(body: Mapping[str, Any]) -> str | None:
+    factor = (body.get("_embedded") or {}).get("factor") or {}
+    challenge = (factor.get("_embedded") or {}).get("challenge") or {}
+    answer = challenge.get("correctAnswer")
+    return None if answer is None else str(answer)
+
+
+def _session_token(body: Mapping[str, Any]) -> str:
+    token = body.get("sessionToken")
+    if body.get("status") != "SUCCESS" or not isinstance(token, str) or not token:
+        raise IdpResponseError(
+            f"Okta answered status {body.get('status')!r} where a completed login was expected"
+        )
+    return token
+
+
+def choose(factors: Sequence[Factor]) -> Flow[Factor]:
+    """Pick a factor: the only one, or the person's choice from a menu."""
+    if len(factors) == 1:
+        return factors[0]
+    index = yield Choose("Okta asks for a second factor:", tuple(f.label for f in factors))
+    if not isinstance(index, int) or not 0 <= index < len(factors):
+        raise MfaError("no second factor was chosen")
+    return factors[index]

@@ -1,0 +1,180 @@
+"""On-disk credential cache: one small JSON file per key under ``~/.aws/``.
+
+The cache-hit path runs on every ``aws`` command, so this module imports only the
+standard library (``filelock`` is imported when a login needs the lock). Entries are
+written atomically (temp file in the same directory, then ``os.replace``) with mode
+0600, inside directories of mode 0700. Anything unreadable, corrupt, foreign or too
+close to expiry is a miss, never a crash.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from pathlib import Path
+
+from awsprocesscreds.credentials import Credentials, from_process_json
+from awsprocesscreds.errors import CacheLockTimeout
+
+log = logging.getLogger(__name__)
+
+#: A cache entry is a few hundred bytes; anything much larger is not ours.
+MAX_ENTRY_BYTES = 64 * 1024
+
+KeyPart = str | int | None
+
+
+def cache_directory(home: Path) -> Path:
+    """Where the cache lives for a given home directory."""
+    return home / ".aws" / "awsprocesscreds" / "cache"
+
+
+def cache_key(parts: Mapping[str, KeyPart]) -> str:
+    """A stable file-name-safe key: SHA-256 of the sorted JSON of everything that
+    changes the credentials (provider, endpoint, username, role, duration...)."""
+    canonical = json.dumps(dict(parts), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class FileCache:
+    """A directory of credential entries, one file per key."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def path_for(self, key: str) -> Path:
+        return self.directory / f"{key}.json"
+
+    def get(self, key: str, now: datetime) -> Credentials | None:
+        """Fresh credentials for ``key`` at ``now``, or None for any kind of miss."""
+        path = self.path_for(key)
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError as exc:
+            if exc.errno != errno.ENOENT:
+                log.debug("cache miss: cannot open %s (%s)", path, exc.strerror)
+            else:
+                log.debug("cache miss: no entry")
+            return None
+        try:
+            info = os.fstat(fd)
+            if hasattr(os, "getuid") and info.st_uid != os.getuid():
+                log.debug("cache miss: %s belongs to another user", path)
+                return None
+            data = os.read(fd, MAX_ENTRY_BYTES + 1)
+        except OSError as exc:
+            log.debug("cache miss: cannot read %s (%s)", path, exc.strerror)
+            return None
+        finally:
+            os.close(fd)
+        if len(data) > MAX_ENTRY_BYTES:
+            log.debug("cache miss: %s is too large to be an entry", path)
+            return None
+        try:
+            credentials = from_process_json(json.loads(data))
+        except (ValueError, UnicodeDecodeError):
+            log.debug("cache miss: %s is not a valid entry", path)
+            return None
+        if not credentials.is_fresh(now):
+            log.debug("cache miss: entry expires at %s", credentials.expiration)
+            return None
+        log.debug("cache hit")
+        return credentials
+
+    def put(self, key: str, credentials: Credentials) -> None:
+        """Store ``credentials`` atomically; a failure to write is logged, not raised
+        (the person still gets their credentials, only the next call logs in again)."""
+        if self._write_atomic(f"{key}.json", credentials.to_process_json()):
+            log.debug("cache written")
+        with contextlib.suppress(OSError):
+            os.unlink(self.directory / f"{key}.failed")
+
+    def _write_atomic(self, name: str, text: str) -> bool:
+        import tempfile  # not needed on the cache-hit path
+
+        try:
+            self._ensure_directory()
+            fd, temp_name = tempfile.mkstemp(dir=self.directory, prefix=f".{name}.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(temp_name, self.directory / name)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp_name)
+                raise
+        except OSError as exc:
+            log.warning("could not write the credential cache in %s: %s", self.directory, exc)
+            return False
+        return True
+
+    def delete(self, key: str) -> bool:
+        """Remove the entry for ``key``; True when there was one."""
+        try:
+            os.unlink(self.path_for(key))
+        except FileNotFoundError:
+            return False
+        return True
+
+    @contextlib.contextmanager
+    def lock(self, key: str, timeout: float) -> Iterator[bool]:
+        """Hold the per-key login lock (an OS file lock, so a killed holder never
+        blocks later runs); yields True when another run held it first. Raises
+        CacheLockTimeout after ``timeout`` seconds of waiting."""
+        import filelock  # only a login needs it; keep it off the cache-hit path
+
+        self._ensure_directory()
+        lock = filelock.FileLock(self.directory / f"{key}.lock", mode=0o600)
+        contended = False
+        try:
+            try:
+                lock.acquire(timeout=0)
+            except filelock.Timeout:
+                contended = True
+                log.debug("another run is logging in with the same settings; waiting")
+                lock.acquire(timeout=timeout)
+        except filelock.Timeout as exc:
+            raise CacheLockTimeout(
+                f"another awsprocesscreds-saml login for the same profile has been running "
+                f"for over {timeout:.0f} s; finish or stop it, then try again"
+            ) from exc
+        try:
+            yield contended
+        finally:
+            lock.release()
+
+    def record_failure(self, key: str, message: str) -> None:
+        """Remember, briefly, that a login for ``key`` was refused (never a secret:
+        ``message`` is our own error text)."""
+        self._write_atomic(f"{key}.failed", json.dumps({"message": message}))
+
+    def recent_failure(self, key: str, within: float) -> str | None:
+        """The message of a refusal recorded less than ``within`` seconds ago."""
+        path = self.directory / f"{key}.failed"
+        try:
+            age = time.time() - path.stat().st_mtime
+            if not 0 <= age < within:
+                return None
+            message = json.loads(path.read_text(encoding="utf-8")).get("message")
+        except (OSError, ValueError, AttributeError):
+            return None
+        return message if isinstance(message, str) else None
+
+    def _ensure_directory(self) -> None:
+        # ~/.aws may hold other tools' secrets: create it private if it is missing, but
+        # leave an existing one alone. Our own directories are always private.
+        aws_dir = self.directory.parent.parent
+        aws_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for directory in (self.directory.parent, self.directory):
+            directory.mkdir(mode=0o700, exist_ok=True)
+            if directory.stat().st_mode & 0o077:
+                directory.chmod(0o700)

@@ -1,0 +1,82 @@
+"""The credentials value and its one output form, botocore's credential_process JSON.
+
+Kept free of heavy imports: the cache-hit path uses it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+#: botocore re-runs the process when fewer than 15 minutes are left (advisory refresh);
+#: credentials handed out inside that window make it re-run us on every API call.
+MIN_REMAINING = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Temporary AWS credentials. ``expiration`` is always timezone-aware (UTC)."""
+
+    access_key_id: str
+    secret_access_key: str
+    session_token: str
+    expiration: datetime
+
+    def __repr__(self) -> str:
+        # Never let a secret reach a log line or a traceback through repr().
+        return f"Credentials(access_key_id={self.access_key_id!r}, expiration={self.expiration})"
+
+    def to_process_json(self) -> str:
+        """Render the credential_process document botocore expects (Version 1)."""
+        return json.dumps(
+            {
+                "Version": 1,
+                "AccessKeyId": self.access_key_id,
+                "SecretAccessKey": self.secret_access_key,
+                "SessionToken": self.session_token,
+                "Expiration": format_expiration(self.expiration),
+            }
+        )
+
+    def remaining(self, now: datetime) -> timedelta:
+        """Time left before expiry at ``now`` (aware)."""
+        return self.expiration - now
+
+    def is_fresh(self, now: datetime, min_remaining: timedelta = MIN_REMAINING) -> bool:
+        """True when these credentials may still be handed to botocore at ``now``."""
+        return self.remaining(now) >= min_remaining
+
+
+def format_expiration(moment: datetime) -> str:
+    """ISO 8601 in UTC with a ``Z`` suffix, e.g. ``2026-11-23T13:45:00Z``."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_expiration(text: str) -> datetime:
+    """Parse an ISO 8601 timestamp that carries a timezone; raise ValueError otherwise."""
+    # Python 3.10's fromisoformat does not accept a trailing "Z".
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("timestamp has no timezone")
+    return moment.astimezone(timezone.utc)
+
+
+def from_process_json(document: Any) -> Credentials:
+    """Read a credential_process document back; raise ValueError unless it is exactly one."""
+    if not isinstance(document, dict) or document.get("Version") != 1:
+        raise ValueError("not a credential_process document")
+    fields = ("AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration")
+    values = [document.get(name) for name in fields]
+    if not all(isinstance(value, str) and value for value in values):
+        raise ValueError("missing credential fields")
+    access_key_id, secret_access_key, session_token, expiration = values
+    return Credentials(
+        access_key_id=str(access_key_id),
+        secret_access_key=str(secret_access_key),
+        session_token=str(session_token),
+        expiration=parse_expiration(str(expiration)),
+    )

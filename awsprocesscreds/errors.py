@@ -1,0 +1,64 @@
+"""One exception family for every failure the user can meet.
+
+Each error's text is the one line the CLI prints after ``awsprocesscreds-saml: error:``:
+it says what went wrong and, where there is one, what to do. Other libraries' errors
+are wrapped with ``raise ... from`` so ``-v`` still shows where they came from.
+"""
+
+from __future__ import annotations
+
+
+class AwsProcessCredsError(Exception):
+    """Base of every expected failure; the CLI turns it into one stderr line, exit 1."""
+
+    exit_code = 1
+
+
+class ConfigurationError(AwsProcessCredsError):
+    """The command line or environment asks for something we cannot do."""
+
+
+class ProviderNotFoundError(ConfigurationError):
+    """No authenticator is registered under the requested provider name."""
+
+
+class NetworkError(AwsProcessCredsError):
+    """The IdP could not be reached: connection refused, TLS failure, timeout."""
+
+
+class IdpResponseError(AwsProcessCredsError):
+    """The IdP answered something we do not understand (an unknown page or JSON)."""
+
+
+class AuthenticationError(AwsProcessCredsError):
+    """The IdP refused the login: wrong password, locked or expired account."""
+
+
+class MfaError(AwsProcessCredsError):
+    """A second factor was required and could not be completed."""
+
+
+class InteractionError(AwsProcessCredsError):
+    """We need to ask the person something but there is nobody to ask (no terminal)."""
+
+
+class UserAbort(AwsProcessCredsError):
+    """The person pressed Ctrl-C or closed the prompt."""
+
+    exit_code = 130
+
+
+class SamlAssertionError(AwsProcessCredsError):
+    """The SAML assertion is malformed, hostile or lacks what AWS needs."""
+
+
+class RoleSelectionError(AwsProcessCredsError):
+    """The requested role is not in the assertion, or a choice is needed and none was made."""
+
+
+class StsError(AwsProcessCredsError):
+    """AWS STS refused AssumeRoleWithSAML or could not be reached."""
+
+
+class CacheLockTimeout(AwsProcessCredsError):
+    """Another process held the login lock for longer than we are willing to wait."""

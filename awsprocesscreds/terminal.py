@@ -1,0 +1,138 @@
+"""The person at the keyboard, reached through ``/dev/tty``.
+
+botocore runs us with stdout and stderr as pipes (stderr is thrown away on success)
+and git-remote-codecommit gives us git's protocol pipe as stdin, so the controlling
+terminal is the only way to reach the person. Without one we fail at once rather
+than hang. Answers can also come from the environment for automation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+
+from awsprocesscreds.errors import InteractionError, UserAbort
+from awsprocesscreds.interaction import MFA_CODE, PASSWORD, Choose, Notify, Prompt, Wait, menu_lines
+
+log = logging.getLogger(__name__)
+
+PASSWORD_ENV = "AWSPROCESSCREDS_PASSWORD"
+MFA_CODE_ENV = "AWSPROCESSCREDS_MFA_CODE"
+#: Longest line we read from the terminal; a password is far shorter.
+MAX_LINE = 4096
+MAX_MENU_TRIES = 3
+
+
+class TerminalInteractor:
+    """Answers flow steps on the controlling terminal, or from the environment."""
+
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        tty_path: str = "/dev/tty",
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._env_answers = {PASSWORD: env.get(PASSWORD_ENV), MFA_CODE: env.get(MFA_CODE_ENV)}
+        self._tty_path = tty_path
+        self._sleep = sleep
+
+    def prompt(self, step: Prompt) -> str:
+        preset = self._env_answers.get(step.kind)
+        # A preset answer is used once: if the IdP rejects it, asking again with the
+        # same value would only lock the account.
+        if preset and step.attempt == 1:
+            log.debug("%s taken from the environment", step.kind.replace("_", " "))
+            return preset
+        with self._tty(purpose=_purpose(step)) as tty:
+            answer = _read_line(tty, step.text, secret=step.secret)
+        return answer
+
+    def choose(self, step: Choose) -> int:
+        with self._tty(purpose="choose an option") as tty:
+            tty.write(step.text + "\n" + "\n".join(menu_lines(step.options)) + "\n")
+            for _ in range(MAX_MENU_TRIES):
+                answer = _read_line(tty, f"Choose 1-{len(step.options)}: ", secret=False)
+                if answer.strip().isdigit() and 1 <= int(answer) <= len(step.options):
+                    return int(answer) - 1
+                tty.write("Please type one of the numbers shown.\n")
+        raise InteractionError("no valid choice was made; run the command again")
+
+    def notify(self, step: Notify) -> None:
+        try:
+            with self._tty(purpose="show a message") as tty:
+                tty.write(step.text + "\n")
+                if step.highlight is not None:
+                    tty.write(f"\n    >>>  {step.highlight}  <<<\n\n")
+        except InteractionError:
+            # Nobody to show it to: stderr is all we have (botocore shows it on failure).
+            extra = f" [{step.highlight}]" if step.highlight is not None else ""
+            print(step.text + extra, file=sys.stderr)
+
+    def wait(self, step: Wait) -> None:
+        self._sleep(step.seconds)
+
+    @contextlib.contextmanager
+    def _tty(self, purpose: str) -> Iterator[io.TextIOWrapper]:
+        try:
+            fd = os.open(self._tty_path, os.O_RDWR | getattr(os, "O_NOCTTY", 0))
+        except OSError as exc:
+            raise InteractionError(
+                f"no terminal to {purpose} ({exc.strerror}); run the command from a "
+                f"terminal once to fill the cache, or set {PASSWORD_ENV} for automation"
+            ) from exc
+        with io.TextIOWrapper(io.FileIO(fd, "r+"), encoding="utf-8", write_through=True) as tty:
+            yield tty
+
+
+def _purpose(step: Prompt) -> str:
+    if step.kind == PASSWORD:
+        return "ask for the password"
+    if step.kind == MFA_CODE:
+        return "ask for the one-time code"
+    return "ask a question"
+
+
+def _read_line(tty: io.TextIOWrapper, text: str, secret: bool) -> str:
+    """Write ``text`` and read one line, with echo off when ``secret``."""
+    tty.write(text)
+    tty.flush()
+    with _echo_off(tty.fileno(), enabled=secret):
+        try:
+            line = tty.readline(MAX_LINE)
+        except KeyboardInterrupt:
+            tty.write("\n")
+            raise
+    if secret:
+        tty.write("\n")  # the person's Enter was not echoed
+    if not line:
+        raise UserAbort("the prompt was closed before an answer was given")
+    return line.rstrip("\r\n")
+
+
+@contextlib.contextmanager
+def _echo_off(fd: int, enabled: bool) -> Iterator[None]:
+    if not enabled:
+        yield
+        return
+    try:
+        import termios
+    except ImportError:  # pragma: no cover - not a POSIX terminal
+        yield
+        return
+    try:
+        old = termios.tcgetattr(fd)
+    except termios.error:
+        yield
+        return
+    new = list(old)
+    new[3] &= ~termios.ECHO
+    termios.tcsetattr(fd, termios.TCSAFLUSH, new)
+    try:
+        yield
+    finally:
+        termios.tcsetattr(fd, termios.TCSAFLUSH, old)

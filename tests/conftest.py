@@ -1,0 +1,69 @@
+"""Shared fixtures: a throw-away CA, moto's STS on loopback, a private HOME, and the
+environment the CLI runs with (nothing from the developer's own AWS set-up)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.emulators import MotoSts, TestTls, make_tls
+
+ROLE_ARN = "arn:aws:iam::123456789012:role/Dev"
+PASSWORD = "correct horse"
+USER = "alice@example.com"
+
+#: Variables of the developer's machine that must not leak into a test run.
+_SCRUBBED_PREFIXES = ("AWS_", "AWSPROCESSCREDS_", "REQUESTS_", "CURL_", "SSL_CERT")
+_SCRUBBED = {"HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy"}
+
+
+@pytest.fixture(scope="session")
+def tls(tmp_path_factory: pytest.TempPathFactory) -> TestTls:
+    return make_tls(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture(scope="session")
+def other_tls(tmp_path_factory: pytest.TempPathFactory) -> TestTls:
+    return make_tls(tmp_path_factory.mktemp("tls-other"), name="other")
+
+
+@pytest.fixture(scope="session")
+def sts() -> Iterator[MotoSts]:
+    with MotoSts() as server:
+        yield server
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    path = tmp_path / "home"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def env(home: Path, tls: TestTls, sts: MotoSts) -> dict[str, str]:
+    """The CLI's environment: private HOME, our CA, moto as STS, no proxies."""
+    base = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(_SCRUBBED_PREFIXES) and key not in _SCRUBBED
+    }
+    base.update(
+        HOME=str(home),
+        REQUESTS_CA_BUNDLE=str(tls.ca_file),
+        AWS_ENDPOINT_URL_STS=sts.url,
+        AWS_CONFIG_FILE=str(home / "aws-config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(home / "aws-credentials"),
+        AWS_EC2_METADATA_DISABLED="true",
+        NO_PROXY="127.0.0.1,localhost",
+        TERM="dumb",
+    )
+    return base
+
+
+def cache_files(home: Path) -> list[Path]:
+    directory = home / ".aws" / "awsprocesscreds" / "cache"
+    return sorted(directory.glob("*.json")) if directory.exists() else []

@@ -1,0 +1,131 @@
+"""Network, TLS and usage failures: one clear stderr line, bounded time, nothing cached."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.cli_runner import Run, run_cli, run_without_terminal
+from tests.conftest import PASSWORD, USER, cache_files
+from tests.emulators import AdfsEmulator, OktaEmulator, TestTls
+
+
+def fail(args: list[str], env: dict[str, str]) -> Run:
+    return run_without_terminal(args, {**env, "AWSPROCESSCREDS_PASSWORD": PASSWORD})
+
+
+def test_untrusted_certificate(
+    tls: TestTls, other_tls: TestTls, env: dict[str, str], home: Path
+) -> None:
+    with AdfsEmulator(other_tls) as idp:
+        run = fail(["-e", idp.entry_url, "-u", USER, "-p", "adfs"], env)
+        assert idp.password_posts == 0
+    line = run.error_line()
+    assert "TLS verification failed for 127.0.0.1" in line
+    assert "REQUESTS_CA_BUNDLE" in line
+    assert cache_files(home) == []
+
+
+def test_ca_bundle_variable_is_honoured(other_tls: TestTls, env: dict[str, str]) -> None:
+    with AdfsEmulator(other_tls) as idp:
+        run = fail(
+            ["-e", idp.entry_url, "-u", USER, "-p", "adfs"],
+            {**env, "REQUESTS_CA_BUNDLE": str(other_tls.ca_file)},
+        )
+    assert run.code == 0, run.stderr
+
+
+def test_plain_http_endpoint_is_refused(env: dict[str, str]) -> None:
+    run = fail(["-e", "http://127.0.0.1:9/adfs/ls/", "-u", USER, "-p", "adfs"], env)
+    assert "only https:// URLs are allowed" in run.error_line()
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]  # bound but not listening: connections are refused
+
+
+def test_connection_refused(env: dict[str, str], closed_port: int) -> None:
+    url = f"https://127.0.0.1:{closed_port}/adfs/ls/IdpInitiatedSignOn.aspx"
+    run = fail(["-e", url, "-u", USER, "-p", "adfs"], env)
+    assert "cannot connect to 127.0.0.1" in run.error_line()
+    assert "connection refused" in run.error_line()
+
+
+@pytest.mark.parametrize("provider", ["adfs", "okta"])
+def test_server_that_never_answers_times_out(
+    tls: TestTls, env: dict[str, str], tmp_path: Path, provider: str
+) -> None:
+    emulator = AdfsEmulator(tls, hang=True) if provider == "adfs" else OktaEmulator(tls, hang=True)
+    with emulator as idp:
+        url = idp.entry_url if isinstance(idp, AdfsEmulator) else idp.app_url
+        started = time.monotonic()
+        run = fail(["-e", url, "-u", USER, "-p", provider, "--timeout", "1"], env)
+        elapsed = time.monotonic() - started
+    assert "did not answer within 1 s" in run.error_line()
+    assert elapsed < 20
+
+
+def test_unknown_provider_lists_the_registered_ones(env: dict[str, str]) -> None:
+    run = fail(["-e", "https://127.0.0.1:9/", "-u", USER, "-p", "pingfed"], env)
+    line = run.error_line()
+    assert "unknown provider 'pingfed'" in line
+    assert "adfs, okta" in line
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-u", USER, "-p", "adfs"],
+        ["-e", "https://x", "-u", USER, "-p", "adfs", "--duration", "60"],
+        ["-e", "https://x", "-u", USER, "-p", "adfs", "--mfa-factor", "carrier-pigeon"],
+        ["-e", "https://x", "-u", USER, "-p", "adfs", "--timeout", "-1"],
+    ],
+)
+def test_argument_errors_exit_2(env: dict[str, str], args: list[str]) -> None:
+    run = run_without_terminal(args, env)
+    assert run.code == 2
+    assert run.stdout == ""
+    assert "Traceback" not in run.stderr
+
+
+def test_version_and_help(env: dict[str, str]) -> None:
+    version = run_without_terminal(["--version"], env)
+    assert version.code == 0
+    assert version.stdout.startswith("awsprocesscreds-saml ")
+    helped = run_without_terminal(["--help"], env)
+    assert helped.code == 0
+    for option in ("--endpoint", "--username", "--provider", "--role-arn", "--no-cache"):
+        assert option in helped.stdout
+
+
+def test_sts_error_shows_code_and_message(
+    tls: TestTls, env: dict[str, str], tmp_path: Path, closed_port: int
+) -> None:
+    with AdfsEmulator(tls) as idp:
+        run = fail(
+            ["-e", idp.entry_url, "-u", USER, "-p", "adfs"],
+            {**env, "AWS_ENDPOINT_URL_STS": f"http://127.0.0.1:{closed_port}"},
+        )
+    assert "cannot reach AWS STS" in run.error_line()
+
+
+def test_interrupt_at_the_password_prompt_exits_130(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with AdfsEmulator(tls) as idp:
+        run = run_cli(
+            ["-e", idp.entry_url, "-u", USER, "-p", "adfs"],
+            env,
+            tmp_path,
+            interrupt_after=r"Password for ",
+        )
+    assert run.code == 130
+    assert "Traceback" not in run.stderr
+    assert run.stdout == ""

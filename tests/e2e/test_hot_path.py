@@ -1,0 +1,46 @@
+"""The cache-hit path imports none of the login machinery (checked with -X importtime)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.cli_runner import CLI, run_without_terminal
+from tests.conftest import PASSWORD, USER
+from tests.emulators import AdfsEmulator, TestTls
+
+HEAVY = ("boto3", "botocore", "requests", "urllib3", "bs4", "keyring", "filelock", "defusedxml")
+#: Entry-point scanning (importlib.metadata) is login-only too.
+SCANNING = ("importlib.metadata", "pkg_resources")
+
+
+def imported_modules(stderr: str) -> set[str]:
+    names = set()
+    for line in stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            names.add(line.rsplit("|", 1)[1].strip())
+    return names
+
+
+def test_cache_hit_imports_only_what_it_needs(tls: TestTls, env: dict[str, str]) -> None:
+    with AdfsEmulator(tls) as idp:
+        args = ["-e", idp.entry_url, "-u", USER, "-p", "adfs"]
+        seeded = run_without_terminal(args, {**env, "AWSPROCESSCREDS_PASSWORD": PASSWORD})
+        assert seeded.code == 0, seeded.stderr
+        hit = subprocess.run(
+            [sys.executable, "-X", "importtime", CLI, *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+        assert idp.logins == 1
+    assert hit.returncode == 0, hit.stderr
+    assert hit.stdout == seeded.stdout
+    modules = imported_modules(hit.stderr)
+    assert "awsprocesscreds.cache" in modules  # the check can see our own imports
+    leaked = {m for m in modules if m.split(".")[0] in HEAVY or m in SCANNING}
+    assert leaked == set()
+    assert not {m for m in modules if m.startswith("awsprocesscreds.authenticators")}

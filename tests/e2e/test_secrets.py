@@ -1,0 +1,78 @@
+"""Secrets never reach logs, errors or files other than the cache, even with -v."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.cli_runner import Run, run_cli
+from tests.conftest import PASSWORD, USER, cache_files
+from tests.emulators import AdfsEmulator, OktaEmulator, TestTls
+
+#: base64 of "<saml" / "<samlp" / "<saml2p": the start of any encoded SAML response.
+SAML_PREFIXES = ("PHNhbWw", "PHNhbWxw", "PHNhbWwyc")
+LONG_BASE64 = re.compile(r"[A-Za-z0-9+/=]{80,}")
+
+
+def assert_no_secrets(run: Run, home: Path, *others: str) -> None:
+    credentials = run.credentials()
+    secrets = [PASSWORD, credentials["SecretAccessKey"], credentials["SessionToken"], *others]
+    logs = run.stderr
+    assert run.stderr.strip(), "expected -v output"
+    for secret in secrets:
+        assert secret not in logs
+    assert not any(prefix in logs for prefix in SAML_PREFIXES)
+    assert not LONG_BASE64.search(logs)
+    assert "token=" not in logs  # Okta's one-time session token travels in a query
+    # Only the cache holds the credentials; nothing under HOME holds the password.
+    for path in home.rglob("*"):
+        if path.is_file():
+            text = path.read_text(errors="replace")
+            assert PASSWORD not in text, path
+            if path not in cache_files(home):
+                assert credentials["SecretAccessKey"] not in text, path
+
+
+def test_adfs_verbose_with_one_time_code(
+    tls: TestTls, env: dict[str, str], tmp_path: Path, home: Path
+) -> None:
+    with AdfsEmulator(tls, mfa="azure_otp", otp_code="918273") as idp:
+        run = run_cli(
+            ["-e", idp.entry_url, "-u", USER, "-p", "adfs", "-v"],
+            env,
+            tmp_path,
+            [(r"Password for ", PASSWORD), (r"Verification code: ", idp.otp_code)],
+        )
+    assert run.code == 0, run.stderr
+    assert "cache miss" in run.stderr
+    assert_no_secrets(run, home, idp.otp_code)
+
+
+@pytest.mark.parametrize("factors", [(), ("sms",)])
+def test_okta_verbose(
+    tls: TestTls, env: dict[str, str], tmp_path: Path, home: Path, factors: tuple[str, ...]
+) -> None:
+    with OktaEmulator(tls, factors=factors) as idp:
+        dialogue = [(r"Okta password for ", PASSWORD)]
+        if factors:
+            dialogue.append((r"SMS code.*: ", idp.sms_code))
+        run = run_cli(["-e", idp.app_url, "-u", USER, "-p", "okta", "-v"], env, tmp_path, dialogue)
+    assert run.code == 0, run.stderr
+    assert_no_secrets(run, home, idp.sms_code)
+
+
+def test_failed_login_error_shows_no_password(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with OktaEmulator(tls) as idp:
+        run = run_cli(
+            ["-e", idp.app_url, "-u", USER, "-p", "okta", "-v"],
+            env,
+            tmp_path,
+            [(r"Okta password for ", "hunter2-wrong")],
+        )
+    assert run.code == 1
+    assert "hunter2-wrong" not in run.stderr
+    assert "hunter2-wrong" not in run.stdout

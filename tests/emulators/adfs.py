@@ -1,0 +1,249 @@
+"""AD FS emulator: IdP-initiated forms sign-in for AWS, with optional MFA adapters.
+
+Flow (see the reference notes on AD FS):
+1. `GET /adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices` answers 302
+   to `/adfs/ls/?SAMLRequest=...&client-request-id=ID` and sets the test cookie.
+2. `GET /adfs/ls/?...` answers the login page (or the assertion with `kerberos_sso`).
+   Its form action is RELATIVE (`?SAMLRequest=...&client-request-id=ID`): it only works
+   when resolved against the URL that was served.
+3. `POST /adfs/ls/?...client-request-id=ID` with the login form: 403 without the cookie,
+   400 for an unknown request id or a field posted twice, the login page with errorText
+   for bad credentials, else the MFA page or the final page holding SAMLResponse.
+4. MFA pages are re-posted with `AuthMethod` + `Context` (+ the code for OTP kinds).
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from tests.emulators import adfs_pages as pages
+from tests.emulators.messages import Request, Response
+from tests.emulators.options import DEFAULT_PASSWORD, DEFAULT_USER, check_option
+from tests.emulators.saml import DEFAULT_ROLE, build_saml_response
+from tests.emulators.server import Count, EmulatorServer
+from tests.emulators.tls import TestTls
+
+ENTRY_PATH = "/adfs/ls/IdpInitiatedSignOn.aspx"
+LOGIN_PATH = "/adfs/ls/"
+RELYING_PARTY = "urn:amazon:webservices"
+COOKIE = "MSISSamlRequest"
+VARIANTS = ("modern", "adfs2")
+FINAL_PAGES = ("saml", "empty_saml", "unknown")
+MFA_OUTCOMES = ("approve", "deny", "never")
+POLLED_KINDS = ("azure", "azure_number")
+
+
+def _action(request: Request) -> str:
+    """The relative form action AD FS renders: the served page's own query string."""
+    return "?" + urlencode([(k, v) for k, values in request.query.items() for v in values])
+
+
+@dataclass
+class _MfaState:
+    user: str
+    kind: str
+    cookie: str
+    polls: int = 0
+
+
+class AdfsEmulator(EmulatorServer):
+    """An AD FS farm on https://127.0.0.1:PORT. See the module docstring for the flow.
+
+    Counters: `logins` (final pages served after a successful sign-in, whatever
+    `final_page` is), `password_posts`, `mfa_polls` (Azure MFA re-posts),
+    `otp_attempts` (one-time codes posted), `gets`.
+    """
+
+    password_posts = Count()
+    mfa_polls = Count()
+    otp_attempts = Count()
+    gets = Count()
+
+    def __init__(
+        self,
+        tls: TestTls,
+        *,
+        users: Mapping[str, str] | None = None,
+        roles: Sequence[tuple[str, str]] = (DEFAULT_ROLE,),
+        session_duration: int | None = None,
+        pair_order: str = "role,provider",
+        variant: str = "modern",
+        kerberos_sso: bool = False,
+        final_page: str = "saml",
+        locked_users: frozenset[str] | set[str] = frozenset(),
+        mfa: str | None = None,
+        mfa_approve_after: int = 2,
+        mfa_outcome: str = "approve",
+        entropy_number: int = 42,
+        otp_code: str = "123456",
+        hang: bool = False,
+    ) -> None:
+        """Raises ValueError on an unknown variant, final_page, mfa or mfa_outcome."""
+        check_option("variant", [variant], VARIANTS)
+        check_option("final_page", [final_page], FINAL_PAGES)
+        check_option("mfa", [mfa], (None, *pages.MFA_METHODS))
+        check_option("mfa_outcome", [mfa_outcome], MFA_OUTCOMES)
+        super().__init__(tls, hang=hang)
+        self.users = dict(users if users is not None else {DEFAULT_USER: DEFAULT_PASSWORD})
+        self.roles = list(roles)
+        self.session_duration = session_duration
+        self.pair_order = pair_order
+        self.variant = variant
+        self.kerberos_sso = kerberos_sso
+        self.final_page = final_page
+        self.locked_users = frozenset(locked_users)
+        self.mfa = mfa
+        self.mfa_approve_after = mfa_approve_after
+        self.mfa_outcome = mfa_outcome
+        self.entropy_number = entropy_number
+        self.otp_code = otp_code
+        self._cookies: set[str] = set()
+        self._request_ids: set[str] = set()
+        self._contexts: dict[str, _MfaState] = {}
+
+    @property
+    def entry_url(self) -> str:
+        """The URL users give: IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices."""
+        return f"{self.url}{ENTRY_PATH}?{urlencode({'loginToRp': RELYING_PARTY})}"
+
+    def handle(self, request: Request) -> Response:
+        if request.method == "GET":
+            self._bump("gets")
+            if request.path == ENTRY_PATH:
+                return self._entry(request)
+            if request.path == LOGIN_PATH:
+                return self._login_get(request)
+        if request.method == "POST" and request.path == LOGIN_PATH:
+            return self._post(request)
+        return Response.html(pages.error_page("The page was not found (HTTP 404)."), 404)
+
+    def _entry(self, request: Request) -> Response:
+        if request.arg("loginToRp") != RELYING_PARTY:
+            return Response.html(pages.error_page("MSIS7012: unknown relying party."), 400)
+        cookie, request_id = secrets.token_urlsafe(16), str(uuid.uuid4())
+        with self._lock:
+            self._cookies.add(cookie)
+            self._request_ids.add(request_id)
+        query = urlencode(
+            {
+                "SAMLRequest": "fZJBT8MwDIXv/IrS+9YmW6aFWCsJbUJBgSN+4NYjqJ+RCZFGxK2kMkAfHn2",
+                "RelayState": f"RPID={RELYING_PARTY}",
+                "client-request-id": request_id,
+            }
+        )
+        return Response.redirect(f"{LOGIN_PATH}?{query}").set_cookie(COOKIE, cookie, "/adfs")
+
+    def _login_get(self, request: Request) -> Response:
+        if self.kerberos_sso:
+            return self._final(next(iter(self.users), DEFAULT_USER))
+        return Response.html(self._login_page(_action(request)))
+
+    def _login_page(self, action: str, error: str | None = None, username: str = "") -> str:
+        render = pages.login_page if self.variant == "modern" else pages.adfs2_login_page
+        return render(action, error, username)
+
+    def _post(self, request: Request) -> Response:
+        cookie = request.cookies.get(COOKIE, "")
+        request_id = request.arg("client-request-id") or ""
+        with self._lock:
+            known_cookie, known_id = cookie in self._cookies, request_id in self._request_ids
+        if not known_cookie:
+            message = "Cookies are required. Your browser must accept cookies to sign in."
+            return Response.html(pages.error_page(message), 403)
+        if not known_id:
+            return Response.html(pages.error_page("MSIS7000: unknown sign-in request."), 400)
+        pairs = request.form_pairs()
+        names = [name for name, _ in pairs]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            message = f"MSIS9200: the request holds duplicate fields: {', '.join(duplicates)}."
+            return Response.html(pages.error_page(message), 400)
+        form, action = dict(pairs), _action(request)
+        if "Context" in form:
+            return self._mfa_post(cookie, form, action)
+        return self._password_post(cookie, form, action)
+
+    def _password_post(self, cookie: str, form: dict[str, str], action: str) -> Response:
+        self._bump("password_posts")
+        if self.variant == "modern":
+            if form.get("AuthMethod") != "FormsAuthentication":
+                return Response.html(self._login_page(action))
+            user, password = form.get("UserName", ""), form.get("Password", "")
+        else:
+            valid_state = (
+                form.get("__VIEWSTATE") == pages.VIEWSTATE
+                and form.get("__EVENTVALIDATION") == pages.EVENTVALIDATION
+            )
+            if not valid_state:
+                message = "Invalid postback or callback argument (__EVENTVALIDATION)."
+                return Response.html(pages.error_page(message), 500)
+            if pages.ADFS2_SUBMIT not in form:  # ASP.NET: no button, no click event
+                return Response.html(self._login_page(action))
+            user, password = form.get(pages.ADFS2_USER, ""), form.get(pages.ADFS2_PASSWORD, "")
+        if user in self.locked_users:
+            return Response.html(self._login_page(action, pages.LOCKED, user))
+        if self.users.get(user) is None or self.users.get(user) != password:
+            return Response.html(self._login_page(action, pages.INCORRECT, user))
+        if self.mfa is None:
+            return self._final(user)
+        context = secrets.token_urlsafe(24)
+        with self._lock:
+            self._contexts[context] = _MfaState(user, self.mfa, cookie)
+        return Response.html(self._mfa_page(self.mfa, action, context))
+
+    def _mfa_page(self, kind: str, action: str, context: str, error: str | None = None) -> str:
+        entropy = self.entropy_number if kind == "azure_number" else None
+        return pages.mfa_page(kind, action, context, entropy=entropy, error=error)
+
+    def _mfa_post(self, cookie: str, form: dict[str, str], action: str) -> Response:
+        context = form["Context"]
+        with self._lock:
+            state = self._contexts.get(context)
+        if state is None or state.cookie != cookie:
+            return Response.html(pages.error_page("MSIS9803: the context is not valid."), 400)
+        auth_method, code_field, _ = pages.MFA_METHODS[state.kind]
+        if form.get("AuthMethod") != auth_method:
+            return Response.html(pages.error_page("MSIS7102: unexpected AuthMethod."), 400)
+        if state.kind in POLLED_KINDS:
+            return self._mfa_poll(state, context, action)
+        if code_field is None:  # Duo: needs Duo's own API, never completes here
+            return Response.html(pages.error_page("Duo response missing (sig_response)."), 400)
+        self._bump("otp_attempts")
+        if form.get(code_field) != self.otp_code:
+            return Response.html(self._mfa_page(state.kind, action, context, pages.WRONG_CODE))
+        self._forget(context)
+        return self._final(state.user)
+
+    def _mfa_poll(self, state: _MfaState, context: str, action: str) -> Response:
+        self._bump("mfa_polls")
+        with self._lock:
+            state.polls += 1
+            waiting = state.polls < self.mfa_approve_after or self.mfa_outcome == "never"
+        if waiting:
+            return Response.html(self._mfa_page(state.kind, action, context))
+        self._forget(context)
+        if self.mfa_outcome == "deny":
+            return Response.html(self._login_page(action, pages.DENIED, state.user))
+        return self._final(state.user)
+
+    def _forget(self, context: str) -> None:
+        with self._lock:
+            self._contexts.pop(context, None)
+
+    def _final(self, user: str) -> Response:
+        self._bump("logins")
+        if self.final_page == "unknown":
+            return Response.html(pages.signed_in_page())
+        saml = ""
+        if self.final_page == "saml":
+            saml = build_saml_response(
+                self.roles,
+                session_name=user,
+                session_duration=self.session_duration,
+                pair_order=self.pair_order,
+            )
+        return Response.html(pages.final_page(saml))
