@@ -2,7 +2,7 @@
 
 import sys
 
-from awsprocesscreds.cli import main
+from awsprocesscreds.hotpath import main
 
 if __name__ == "__main__":
     sys.exit(main())

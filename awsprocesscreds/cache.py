@@ -11,36 +11,28 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import json
 import logging
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from awsprocesscreds.credentials import Credentials, from_process_json
+from awsprocesscreds.credentials import MIN_REMAINING, Credentials, format_expiration
+from awsprocesscreds.credentials import from_process_json as _credentials_from
 from awsprocesscreds.errors import CacheLockTimeout
+from awsprocesscreds.hotpath import cache_directory as _directory_name
+from awsprocesscreds.hotpath import cache_key, read_entry
+
+__all__ = ["FileCache", "cache_directory", "cache_key"]
 
 log = logging.getLogger(__name__)
-
-#: A cache entry is a few hundred bytes; anything much larger is not ours.
-MAX_ENTRY_BYTES = 64 * 1024
-
-KeyPart = str | int | None
 
 
 def cache_directory(home: Path) -> Path:
     """Where the cache lives for a given home directory."""
-    return home / ".aws" / "awsprocesscreds" / "cache"
-
-
-def cache_key(parts: Mapping[str, KeyPart]) -> str:
-    """A stable file-name-safe key: SHA-256 of the sorted JSON of everything that
-    changes the credentials (provider, endpoint, username, role, duration...)."""
-    canonical = json.dumps(dict(parts), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return Path(_directory_name(str(home)))
 
 
 class FileCache:
@@ -53,40 +45,22 @@ class FileCache:
         return self.directory / f"{key}.json"
 
     def get(self, key: str, now: datetime) -> Credentials | None:
-        """Fresh credentials for ``key`` at ``now``, or None for any kind of miss."""
+        """Fresh credentials for ``key`` at ``now``, or None for any kind of miss
+        (absent, unreadable, corrupt, foreign, or expiring within 15 minutes). The
+        rules are ``hotpath.read_entry``'s, the same the cache-hit path applies."""
         path = self.path_for(key)
-        try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        except OSError as exc:
-            if exc.errno != errno.ENOENT:
-                log.debug("cache miss: cannot open %s (%s)", path, exc.strerror)
+        document = read_entry(str(path), format_expiration(now + MIN_REMAINING))
+        if document is None:
+            try:
+                os.lstat(path)
+            except OSError as exc:
+                reason = "no entry" if exc.errno == errno.ENOENT else exc.strerror
+                log.debug("cache miss: %s", reason)
             else:
-                log.debug("cache miss: no entry")
-            return None
-        try:
-            info = os.fstat(fd)
-            if hasattr(os, "getuid") and info.st_uid != os.getuid():
-                log.debug("cache miss: %s belongs to another user", path)
-                return None
-            data = os.read(fd, MAX_ENTRY_BYTES + 1)
-        except OSError as exc:
-            log.debug("cache miss: cannot read %s (%s)", path, exc.strerror)
-            return None
-        finally:
-            os.close(fd)
-        if len(data) > MAX_ENTRY_BYTES:
-            log.debug("cache miss: %s is too large to be an entry", path)
-            return None
-        try:
-            credentials = from_process_json(json.loads(data))
-        except (ValueError, UnicodeDecodeError):
-            log.debug("cache miss: %s is not a valid entry", path)
-            return None
-        if not credentials.is_fresh(now):
-            log.debug("cache miss: entry expires at %s", credentials.expiration)
+                log.debug("cache miss: the entry is expiring, unreadable or not ours")
             return None
         log.debug("cache hit")
-        return credentials
+        return _credentials_from(document)
 
     def put(self, key: str, credentials: Credentials) -> None:
         """Store ``credentials`` atomically; a failure to write is logged, not raised
@@ -133,7 +107,7 @@ class FileCache:
         import filelock  # only a login needs it; keep it off the cache-hit path
 
         self._ensure_directory()
-        lock = filelock.FileLock(self.directory / f"{key}.lock", mode=0o600)
+        lock = filelock.FileLock(str(self.directory / f"{key}.lock"), mode=0o600)
         contended = False
         try:
             try:

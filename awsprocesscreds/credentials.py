@@ -1,18 +1,17 @@
-"""The credentials value and its one output form, botocore's credential_process JSON.
-
-Kept free of heavy imports: the cache-hit path uses it.
-"""
+"""The credentials value and its one output form, botocore's credential_process JSON
+(rendered by ``hotpath.render``, the same code the cache-hit path prints with)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from awsprocesscreds.hotpath import MIN_REMAINING_SECONDS, is_plain_value, render
+
 #: botocore re-runs the process when fewer than 15 minutes are left (advisory refresh);
 #: credentials handed out inside that window make it re-run us on every API call.
-MIN_REMAINING = timedelta(minutes=15)
+MIN_REMAINING = timedelta(seconds=MIN_REMAINING_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -28,11 +27,17 @@ class Credentials:
         # Never let a secret reach a log line or a traceback through repr().
         return f"Credentials(access_key_id={self.access_key_id!r}, expiration={self.expiration})"
 
+    def __post_init__(self) -> None:
+        values = (self.access_key_id, self.secret_access_key, self.session_token)
+        if not all(is_plain_value(value) for value in values):
+            raise ValueError("credential values must be printable ASCII")
+        if self.expiration.tzinfo is None:
+            raise ValueError("expiration must carry a timezone")
+
     def to_process_json(self) -> str:
         """Render the credential_process document botocore expects (Version 1)."""
-        return json.dumps(
+        return render(
             {
-                "Version": 1,
                 "AccessKeyId": self.access_key_id,
                 "SecretAccessKey": self.secret_access_key,
                 "SessionToken": self.session_token,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from awsprocesscreds.cache import KeyPart
+from awsprocesscreds.hotpath import key_parts
 
 #: ``--mfa-factor`` choices (Okta factor kinds; AD FS adapters choose for themselves).
 MFA_FACTORS = ("push", "totp", "sms", "call", "email", "token")
@@ -22,14 +22,6 @@ class CredentialRequest:
     timeout: float = 30.0
     use_cache: bool = True
 
-    def key_parts(self) -> dict[str, KeyPart]:
-        """Everything that changes which credentials come back. The second factor and
-        timeouts change only how we log in, so they are not part of the key."""
-        return {
-            "v": 1,
-            "provider": self.provider,
-            "endpoint": self.endpoint,
-            "username": self.username,
-            "role_arn": self.role_arn,
-            "duration": self.duration,
-        }
+    def key_parts(self) -> dict[str, str | int | None]:
+        """What picks the cache entry (see ``hotpath.key_parts``)."""
+        return key_parts(self.provider, self.endpoint, self.username, self.role_arn, self.duration)

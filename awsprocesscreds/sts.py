@@ -186,4 +186,7 @@ def _credentials(answer: Mapping[str, Any]) -> Credentials:
     if expiration.tzinfo is None:
         expiration = expiration.replace(tzinfo=timezone.utc)
     access_key_id, secret_access_key, session_token = (str(v) for v in values)
-    return Credentials(access_key_id, secret_access_key, session_token, expiration)
+    try:
+        return Credentials(access_key_id, secret_access_key, session_token, expiration)
+    except ValueError as exc:
+        raise StsError(f"AWS STS answered credentials we cannot pass on: {exc}") from exc

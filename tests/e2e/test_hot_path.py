@@ -10,6 +10,8 @@ from tests.conftest import PASSWORD, USER
 from tests.emulators import AdfsEmulator, TestTls
 
 HEAVY = ("boto3", "botocore", "requests", "urllib3", "bs4", "keyring", "filelock", "defusedxml")
+#: Standard-library modules the hit path avoids too: each costs milliseconds.
+AVOIDED = ("argparse", "json", "logging", "dataclasses", "typing", "datetime", "pathlib", "hashlib")
 #: Entry-point scanning (importlib.metadata) is login-only too.
 SCANNING = ("importlib.metadata", "pkg_resources")
 
@@ -40,7 +42,21 @@ def test_cache_hit_imports_only_what_it_needs(tls: TestTls, env: dict[str, str])
     assert hit.returncode == 0, hit.stderr
     assert hit.stdout == seeded.stdout
     modules = imported_modules(hit.stderr)
-    assert "awsprocesscreds.cache" in modules  # the check can see our own imports
-    leaked = {m for m in modules if m.split(".")[0] in HEAVY or m in SCANNING}
+    ours = {m for m in modules if m.split(".")[0] == "awsprocesscreds"}
+    assert ours == {"awsprocesscreds", "awsprocesscreds.hotpath"}
+    leaked = {m for m in modules if m.split(".")[0] in HEAVY + AVOIDED or m in SCANNING}
     assert leaked == set()
-    assert not {m for m in modules if m.startswith("awsprocesscreds.authenticators")}
+
+
+def test_full_cli_serves_the_same_entry(tls: TestTls, env: dict[str, str]) -> None:
+    """Invocations the hit path leaves to argparse (-v, abbreviations) hit the same entry."""
+    with AdfsEmulator(tls) as idp:
+        args = ["-e", idp.entry_url, "-u", USER, "-p", "adfs"]
+        seeded = run_without_terminal(args, {**env, "AWSPROCESSCREDS_PASSWORD": PASSWORD})
+        verbose = run_without_terminal([*args, "-v"], env)
+        abbreviated = run_without_terminal(
+            ["--end", idp.entry_url, "--user", USER, "-p", "ADFS"], env
+        )
+        assert idp.logins == 1
+    assert verbose.stdout == abbreviated.stdout == seeded.stdout
+    assert "cache hit" in verbose.stderr

@@ -1,0 +1,264 @@
+"""The cache-hit path: every ``aws`` command, SDK start and git fetch runs it.
+
+It must cost little more than a bare interpreter start, so it imports nothing beyond
+modules the interpreter has already loaded or that load in microseconds (``_json``,
+``_sha256``): no argparse, json, re, datetime, pathlib, dataclasses or logging. It
+understands the plain invocation (the options that pick a cache entry); anything else
+(``--help``, ``-v``, an abbreviated option, a miss, a doubtful entry) goes to the full
+CLI in ``cli``, which applies the same rules with the same functions from here.
+
+Cache entries are the exact credential_process document we printed, written by us
+(see ``cache``): a flat JSON object with ``Expiration`` as ``YYYY-MM-DDTHH:MM:SSZ``.
+Anything else in the file is not ours and is a miss.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+# typing itself costs more than the rest of this path (it imports re): this spelling
+# keeps the names for type checkers without importing it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+
+try:  # the C scanner, without json's pure-Python layer (which imports re)
+    from _json import scanstring
+except ImportError:  # pragma: no cover - other interpreters
+    from json.decoder import py_scanstring as scanstring  # type: ignore[attr-defined,no-redef]
+
+try:  # the built-in SHA-256, without hashlib's OpenSSL load: same digest
+    from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]
+except ImportError:
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
+    except ImportError:  # pragma: no cover
+        from hashlib import sha256  # type: ignore[assignment,unused-ignore]
+
+#: botocore re-runs the process when fewer than 15 minutes are left (advisory refresh);
+#: credentials served inside that window make it re-run us on every API call.
+MIN_REMAINING_SECONDS = 15 * 60
+#: A cache entry is a few hundred bytes; anything much larger is not ours.
+MAX_ENTRY_BYTES = 64 * 1024
+EXPIRATION_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+FIELDS = ("AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration")
+
+#: Options whose values pick the cache entry, and options that only change how a
+#: login is done (their values are skipped here; the full CLI validates them).
+_KEY_OPTIONS = {
+    "-e": "endpoint",
+    "--endpoint": "endpoint",
+    "-u": "username",
+    "--username": "username",
+    "-p": "provider",
+    "--provider": "provider",
+    "-a": "role_arn",
+    "--role-arn": "role_arn",
+    "--duration": "duration",
+}
+_LOGIN_OPTIONS = frozenset({"--mfa-factor", "--mfa-timeout", "--timeout"})
+
+
+def key_parts(
+    provider: str, endpoint: str, username: str, role_arn: str | None, duration: int | None
+) -> dict[str, str | int | None]:
+    """Everything that changes which credentials come back. How we log in (the second
+    factor, timeouts) does not, so it is not part of the key."""
+    return {
+        "v": 1,
+        "provider": provider.lower(),
+        "endpoint": endpoint,
+        "username": username,
+        "role_arn": role_arn,
+        "duration": duration,
+    }
+
+
+def cache_key(parts: Mapping[str, str | int | None]) -> str:
+    """SHA-256 (hex) of an unambiguous encoding of ``parts`` in key order: each name
+    and value length-prefixed, None distinct from any string."""
+    encoded = []
+    for name in sorted(parts):
+        value = parts[name]
+        text = "-" if value is None else f"{type(value).__name__}{len(str(value))}:{value}"
+        encoded.append(f"{len(name)}:{name}={text};")
+    digest: str = sha256("".join(encoded).encode("utf-8")).hexdigest()
+    return digest
+
+
+def cache_directory(home: str) -> str:
+    """Where the cache lives for a home directory: ``~/.aws/awsprocesscreds/cache``."""
+    return os.path.join(home, ".aws", "awsprocesscreds", "cache")
+
+
+def expiration_after(seconds: float, clock: Callable[[], float] = time.time) -> str:
+    """The Expiration text of the moment ``seconds`` from now (UTC)."""
+    return time.strftime(EXPIRATION_FORMAT, time.gmtime(clock() + seconds))
+
+
+def read_entry(path: str, fresh_until: str) -> dict[str, str | int] | None:
+    """The cached document at ``path`` if it is ours, whole, and expires no earlier
+    than ``fresh_until`` (an Expiration text); None for any kind of miss."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        if hasattr(os, "getuid") and os.fstat(fd).st_uid != os.getuid():
+            return None  # planted by someone else
+        data = os.read(fd, MAX_ENTRY_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_ENTRY_BYTES:
+        return None
+    try:
+        document = parse_flat_object(data.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if document is None or document.get("Version") != 1:
+        return None
+    if not all(is_plain_value(document.get(name)) for name in FIELDS):
+        return None
+    expiration = str(document["Expiration"])
+    # Same fixed UTC format on both sides, so text order is time order.
+    if not is_expiration_text(expiration) or expiration < fresh_until:
+        return None
+    return document
+
+
+def is_expiration_text(text: str) -> bool:
+    """True for ``YYYY-MM-DDTHH:MM:SSZ`` exactly."""
+    shape = "dddd-dd-ddTdd:dd:ddZ"
+    return len(text) == len(shape) and all(
+        char.isdigit() and char.isascii() if want == "d" else char == want
+        for char, want in zip(text, shape, strict=True)
+    )
+
+
+def parse_flat_object(text: str) -> dict[str, str | int] | None:
+    """Parse a JSON object whose values are strings or non-negative integers; None for
+    any other JSON (or non-JSON) text. Strict: no duplicate keys, nothing trailing."""
+    result: dict[str, str | int] = {}
+    end = len(text)
+    i = _skip(text, 0)
+    if i >= end or text[i] != "{":
+        return None
+    i = _skip(text, i + 1)
+    if i < end and text[i] == "}":
+        return result if _skip(text, i + 1) == end else None
+    while i < end:
+        if text[i] != '"':
+            return None
+        key, i = scanstring(text, i + 1, True)
+        i = _skip(text, i)
+        if i >= end or text[i] != ":" or key in result:
+            return None
+        i = _skip(text, i + 1)
+        if i < end and text[i] == '"':
+            value, i = scanstring(text, i + 1, True)
+            result[key] = value
+        else:
+            start = i
+            while i < end and "0" <= text[i] <= "9":
+                i += 1
+            if i == start:
+                return None
+            result[key] = int(text[start:i])
+        i = _skip(text, i)
+        if i < end and text[i] == ",":
+            i = _skip(text, i + 1)
+            continue
+        if i < end and text[i] == "}":
+            return result if _skip(text, i + 1) == end else None
+        return None
+    return None
+
+
+def _skip(text: str, i: int) -> int:
+    while i < len(text) and text[i] in " \t\r\n":
+        i += 1
+    return i
+
+
+def parse_plain_args(argv: Sequence[str]) -> dict[str, str | int | None] | None:
+    """The cache key parts of a plain invocation, or None when the full CLI must
+    decide (unknown or abbreviated options, -v, --no-cache, --help, bad values)."""
+    found: dict[str, str] = {}
+    i = 0
+    while i < len(argv):
+        option, has_value, value = argv[i].partition("=")
+        if option not in _KEY_OPTIONS and option not in _LOGIN_OPTIONS:
+            return None
+        if has_value and not option.startswith("--"):
+            return None
+        if not has_value:
+            if i + 1 >= len(argv):
+                return None
+            i += 1
+            value = argv[i]
+        if not value or value.startswith("-"):
+            return None
+        if option in _KEY_OPTIONS:
+            found[_KEY_OPTIONS[option]] = value
+        i += 1
+    if not {"endpoint", "username", "provider"} <= found.keys():
+        return None
+    duration = found.get("duration")
+    if duration is not None and not (duration.isdigit() and 900 <= int(duration) <= 43200):
+        return None
+    return key_parts(
+        found["provider"],
+        found["endpoint"],
+        found["username"],
+        found.get("role_arn"),
+        None if duration is None else int(duration),
+    )
+
+
+def serve(argv: Sequence[str], env: Mapping[str, str]) -> str | None:
+    """The cached document text for a plain invocation, or None."""
+    parts = parse_plain_args(argv)
+    home = env.get("HOME") or os.path.expanduser("~")
+    if parts is None or not home:
+        return None
+    path = os.path.join(cache_directory(home), cache_key(parts) + ".json")
+    document = read_entry(path, expiration_after(MIN_REMAINING_SECONDS))
+    if document is None:
+        return None
+    return render(document)
+
+
+def render(document: Mapping[str, str | int]) -> str:
+    """The credential_process document as one line of JSON, keys in botocore's order.
+    Values are printable ASCII without quotes or backslashes (``read_entry`` and
+    ``credentials`` check it), so they need no escaping."""
+    fields = ", ".join(f'"{name}": "{document[name]}"' for name in FIELDS)
+    return '{"Version": 1, ' + fields + "}"
+
+
+def is_plain_value(text: object) -> bool:
+    """True for a non-empty printable-ASCII string without ``"`` or ``\\``: what AWS
+    credentials are made of, and what ``render`` can print as it is."""
+    return (
+        isinstance(text, str)
+        and bool(text)
+        and all(" " <= char <= "~" and char not in '"\\' for char in text)
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``awsprocesscreds-saml``: print a cached document, or hand over
+    to the full CLI."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    document = serve(args, os.environ)
+    if document is not None:
+        sys.stdout.write(document + "\n")
+        sys.stdout.flush()
+        return 0
+    from awsprocesscreds.cli import main as full_main
+
+    return full_main(args)
