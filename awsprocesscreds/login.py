@@ -45,11 +45,14 @@ def login(
     """Credentials for ``request``, from a fresh login unless another run just cached
     them. Raises the AwsProcessCredsError of whatever step failed."""
     with _single_flight(cache, key, request) as contended:
-        if cache is not None and contended:
+        if cache is not None:
+            # Another run may have logged in between our miss and taking the lock,
+            # whether or not we had to wait for it.
             cached = cache.get(key, now())
             if cached is not None:
                 log.debug("another run logged in meanwhile; using its credentials")
                 return cached
+        if cache is not None and contended:
             refusal = cache.recent_failure(key, RECENT_FAILURE)
             if refusal is not None:
                 raise AuthenticationError(f"{refusal} (seconds ago, in another run)")

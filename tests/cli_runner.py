@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -60,6 +61,54 @@ class Run:
         return lines[0]
 
 
+class Terminal:
+    """One CLI run on its own pseudo-terminal, stdout and stderr captured to files."""
+
+    def __init__(
+        self,
+        args: Sequence[str],
+        env: Mapping[str, str],
+        tmp_path: Path,
+        timeout: float = EXPECT_TIMEOUT,
+    ) -> None:
+        self.out = Path(tempfile.mkstemp(dir=tmp_path, prefix="stdout-")[1])
+        self.err = Path(tempfile.mkstemp(dir=tmp_path, prefix="stderr-")[1])
+        self.screen: list[str] = []
+        script = 'out=$1; err=$2; shift 2; exec "$@" >"$out" 2>"$err"'
+        self.child = pexpect.spawn(
+            "/bin/sh",
+            ["-c", script, "sh", str(self.out), str(self.err), CLI, *args],
+            env=dict(env),
+            timeout=timeout,
+            encoding="utf-8",
+            codec_errors="replace",
+        )
+
+    def expect(self, pattern: str, timeout: float | None = -1) -> bool:
+        """Wait for ``pattern`` on screen; False if the run ended or time ran out first."""
+        index = self.child.expect([pattern, pexpect.EOF, pexpect.TIMEOUT], timeout=timeout)
+        self.screen.append(_text(self.child.before) + _text(self.child.after))
+        return index == 0
+
+    def send(self, line: str) -> None:
+        self.child.sendline(line)
+
+    def interrupt(self) -> None:
+        self.child.sendintr()
+
+    def finish(self) -> Run:
+        """Wait for the run to end (bounded by the timeout) and collect it."""
+        try:
+            if self.child.isalive():
+                self.child.expect(pexpect.EOF)
+                self.screen.append(_text(self.child.before))
+        finally:
+            self.child.close(force=True)
+        status = self.child.exitstatus
+        code = status if status is not None else 128 + (self.child.signalstatus or 0)
+        return Run(code, self.out.read_text(), self.err.read_text(), "".join(self.screen))
+
+
 def run_cli(
     args: Sequence[str],
     env: Mapping[str, str],
@@ -72,40 +121,18 @@ def run_cli(
     """Run the CLI on a pseudo-terminal. ``dialogue`` is (screen regex, line to type);
     a None line only waits for the pattern. ``interrupt_after`` sends Ctrl-C once that
     pattern is on screen."""
-    out, err = tmp_path / f"out-{os.getpid()}-{id(args)}", tmp_path / f"err-{id(args)}"
-    child = pexpect.spawn(
-        "/bin/sh",
-        [
-            "-c",
-            'out=$1; err=$2; shift 2; exec "$@" >"$out" 2>"$err"',
-            "sh",
-            str(out),
-            str(err),
-            CLI,
-            *args,
-        ],
-        env=dict(env),
-        timeout=timeout,
-        encoding="utf-8",
-        codec_errors="replace",
-    )
-    screen = []
+    terminal = Terminal(args, env, tmp_path, timeout)
     try:
         for pattern, line in dialogue:
-            child.expect(pattern)
-            screen.append(_text(child.before) + _text(child.after))
+            assert terminal.expect(pattern), f"{pattern!r} never shown: {terminal.screen}"
             if line is not None:
-                child.sendline(line)
+                terminal.send(line)
         if interrupt_after is not None:
-            child.expect(interrupt_after)
-            screen.append(_text(child.before) + _text(child.after))
-            child.sendintr()
-        child.expect(pexpect.EOF)
-        screen.append(_text(child.before))
+            assert terminal.expect(interrupt_after), terminal.screen
+            terminal.interrupt()
     finally:
-        child.close(force=True)
-    code = child.exitstatus if child.exitstatus is not None else 128 + (child.signalstatus or 0)
-    return Run(code, out.read_text(), err.read_text(), "".join(screen))
+        run = terminal.finish()
+    return run
 
 
 def run_without_terminal(args: Sequence[str], env: Mapping[str, str], timeout: float = 60) -> Run:
