@@ -91,6 +91,20 @@ class FileCache:
             return False
         return True
 
+    def clear(self) -> int:
+        """Remove every entry (and refusal note); returns how many entries there were."""
+        removed = 0
+        try:
+            names = os.listdir(self.directory)
+        except OSError:
+            return 0
+        for name in names:
+            if name.endswith((".json", ".failed")) and not name.startswith("."):
+                with contextlib.suppress(OSError):
+                    os.unlink(self.directory / name)
+                    removed += name.endswith(".json")
+        return removed
+
     def delete(self, key: str) -> bool:
         """Remove the entry for ``key``; True when there was one."""
         try:

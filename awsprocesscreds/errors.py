@@ -42,6 +42,10 @@ class InteractionError(AwsProcessCredsError):
     """We need to ask the person something but there is nobody to ask (no terminal)."""
 
 
+class NoTerminal(InteractionError):
+    """There is no controlling terminal (``/dev/tty`` cannot be opened)."""
+
+
 class UserAbort(AwsProcessCredsError):
     """The person pressed Ctrl-C or closed the prompt."""
 

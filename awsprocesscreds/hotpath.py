@@ -59,6 +59,7 @@ _KEY_OPTIONS = {
     "--duration": "duration",
 }
 _LOGIN_OPTIONS = frozenset({"--mfa-factor", "--mfa-timeout", "--timeout"})
+_LOGIN_FLAGS = frozenset({"--keyring"})
 
 
 def key_parts(
@@ -191,6 +192,9 @@ def parse_plain_args(argv: Sequence[str]) -> dict[str, str | int | None] | None:
     i = 0
     while i < len(argv):
         option, has_value, value = argv[i].partition("=")
+        if option in _LOGIN_FLAGS and not has_value:
+            i += 1
+            continue
         if option not in _KEY_OPTIONS and option not in _LOGIN_OPTIONS:
             return None
         if has_value and not option.startswith("--"):

@@ -22,6 +22,8 @@ from typing import Protocol, TypeVar
 #: (``AWSPROCESSCREDS_PASSWORD``, ``AWSPROCESSCREDS_MFA_CODE``) instead of asking.
 PASSWORD = "password"
 MFA_CODE = "mfa_code"
+#: A code sent by SMS, call or email: unknown before the run, so never preset.
+SENT_CODE = "sent_code"
 TEXT = "text"
 
 

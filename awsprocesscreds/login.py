@@ -1,7 +1,8 @@
-"""The cache-miss path: log in, read the assertion, assume the role, cache the result.
+"""Getting credentials when the cache cannot serve them: log in, read the assertion,
+pick the role, assume it, cache the result.
 
-The parts (HTTP session, terminal, STS client, clock, cache) are built here, at the
-edge, and handed to the pieces that use them. One per-key lock wraps
+The parts (HTTP session, terminal, password store, STS client, clock, cache) are built
+here, at the edge, and handed to the pieces that use them. One per-key lock wraps
 check -> login -> write, so concurrent runs for the same profile log in once.
 """
 
@@ -11,16 +12,20 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from awsprocesscreds import saml, sts
 from awsprocesscreds.authenticators.base import LoginContext
-from awsprocesscreds.cache import FileCache
+from awsprocesscreds.cache import FileCache, cache_directory, cache_key
 from awsprocesscreds.credentials import Credentials
-from awsprocesscreds.errors import AuthenticationError
+from awsprocesscreds.errors import AuthenticationError, NoTerminal, RoleSelectionError
 from awsprocesscreds.http import IdpSession
 from awsprocesscreds.interaction import Interactor, run_flow
+from awsprocesscreds.passwords import PasswordStore, RememberingInteractor
 from awsprocesscreds.registry import load_authenticator
 from awsprocesscreds.request import CredentialRequest
+from awsprocesscreds.roles import select_role
 from awsprocesscreds.terminal import TerminalInteractor
 
 log = logging.getLogger(__name__)
@@ -33,35 +38,43 @@ LOCK_MARGIN = 120.0
 RECENT_FAILURE = 30.0
 
 
-def login(
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def open_cache(request: CredentialRequest) -> FileCache | None:
+    """The cache for ``request`` (None with --no-cache); the directory follows $HOME."""
+    return FileCache(cache_directory(Path.home())) if request.use_cache else None
+
+
+def obtain(
     request: CredentialRequest,
-    cache: FileCache | None,
-    key: str,
     env: Mapping[str, str],
     *,
     interactor: Interactor | None = None,
-    now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    now: Callable[[], datetime] = _utc_now,
 ) -> Credentials:
-    """Credentials for ``request``, from a fresh login unless another run just cached
-    them. Raises the AwsProcessCredsError of whatever step failed."""
+    """Credentials for ``request``: from the cache, or from a login whose result is
+    then cached. Raises the AwsProcessCredsError of whatever step failed."""
+    cache = open_cache(request)
+    key = cache_key(request.key_parts())
     with _single_flight(cache, key, request) as contended:
         if cache is not None:
-            # Another run may have logged in between our miss and taking the lock,
-            # whether or not we had to wait for it.
+            # Checked under the lock: another run may have just logged in.
             cached = cache.get(key, now())
             if cached is not None:
-                log.debug("another run logged in meanwhile; using its credentials")
                 return cached
-        if cache is not None and contended:
-            refusal = cache.recent_failure(key, RECENT_FAILURE)
+            refusal = cache.recent_failure(key, RECENT_FAILURE) if contended else None
             if refusal is not None:
                 raise AuthenticationError(f"{refusal} (seconds ago, in another run)")
+        person = interactor or TerminalInteractor(env)
         try:
-            credentials = _login(request, env, interactor or TerminalInteractor(env))
+            assertion = fetch_assertion(request, person)
         except AuthenticationError as exc:
             if cache is not None:
                 cache.record_failure(key, str(exc))
             raise
+        credentials = assume(request, assertion, person, env)
         if cache is not None:
             cache.put(key, credentials)
         return credentials
@@ -72,13 +85,47 @@ def _single_flight(cache: FileCache | None, key: str, request: CredentialRequest
     if cache is None:
         yield False
         return
-    with cache.lock(key, timeout=request.mfa_timeout + LOCK_MARGIN) as contended:
+    with contextlib.ExitStack() as stack:
+        try:
+            contended = stack.enter_context(
+                cache.lock(key, timeout=request.mfa_timeout + LOCK_MARGIN)
+            )
+        except OSError as exc:
+            # An unwritable cache directory costs the cache, not the login.
+            log.warning("cannot lock the credential cache (%s); logging in without it", exc)
+            contended = False
         yield contended
 
 
-def _login(
-    request: CredentialRequest, env: Mapping[str, str], interactor: Interactor
-) -> Credentials:
+def password_store(request: CredentialRequest) -> PasswordStore | None:
+    """The keyring entry for this username at this IdP host, with --keyring only."""
+    if not request.keyring:
+        return None
+    return PasswordStore(urlsplit(request.endpoint).hostname or request.endpoint, request.username)
+
+
+def fetch_assertion(request: CredentialRequest, interactor: Interactor) -> saml.SamlAssertion:
+    """Log in to the IdP and return the parsed assertion. With --keyring, a stored
+    password is tried first; if the IdP refuses it, it is forgotten and the person
+    is asked once."""
+    store = password_store(request)
+    if store is None:
+        return saml.parse_assertion(_login(request, interactor))
+    remembering = RememberingInteractor(interactor, store)
+    try:
+        encoded = _login(request, remembering)
+    except AuthenticationError:
+        if not remembering.used_stored:
+            raise
+        log.debug("the IdP refused the stored password; forgetting it and asking")
+        store.delete()
+        remembering = RememberingInteractor(interactor, store, use_stored=False)
+        encoded = _login(request, remembering)
+    remembering.save_typed()
+    return saml.parse_assertion(encoded)
+
+
+def _login(request: CredentialRequest, interactor: Interactor) -> str:
     authenticator_class = load_authenticator(request.provider)
     log.debug("logging in to %s with %s", request.provider, authenticator_class.__name__)
     with IdpSession(read_timeout=request.timeout) as session:
@@ -89,13 +136,27 @@ def _login(
             mfa_factor=request.mfa_factor,
             mfa_timeout=request.mfa_timeout,
         )
-        encoded = run_flow(authenticator_class(context).authenticate(), interactor)
-    assertion = saml.parse_assertion(encoded)
+        return run_flow(authenticator_class(context).authenticate(), interactor)
+
+
+def assume(
+    request: CredentialRequest,
+    assertion: saml.SamlAssertion,
+    interactor: Interactor,
+    env: Mapping[str, str],
+) -> Credentials:
+    """Pick the role (asking when several and no -a) and exchange the assertion."""
     log.debug("assertion grants %d role(s)", len(assertion.roles))
-    role = saml.choose_role(assertion.roles, request.role_arn)
+    try:
+        role = run_flow(select_role(assertion.roles, request.role_arn), interactor)
+    except NoTerminal as exc:
+        raise RoleSelectionError(
+            "your SAML assertion holds several roles; choose one with -a/--role-arn: "
+            + ", ".join(r.role_arn for r in assertion.roles)
+        ) from exc
     log.debug("role %s", role.role_arn)
     settings = sts.StsSettings.from_env(env, timeout=request.timeout)
     # The client is built only now that the assertion is in hand: botocore's import
-    # and setup cost nothing when the login fails.
+    # and set-up cost nothing when the login fails.
     client = sts.make_client(settings, role.partition)
     return sts.assume_role(client, assertion, role, request.duration)

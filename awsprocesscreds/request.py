@@ -21,6 +21,7 @@ class CredentialRequest:
     mfa_timeout: float = 60.0
     timeout: float = 30.0
     use_cache: bool = True
+    keyring: bool = False
 
     def key_parts(self) -> dict[str, str | int | None]:
         """What picks the cache entry (see ``hotpath.key_parts``)."""

@@ -141,6 +141,7 @@ def _call(
     client: STSClient, assertion: SamlAssertion, role: Role, duration: int
 ) -> Mapping[str, Any]:
     from botocore.exceptions import BotoCoreError
+    from botocore.parsers import ResponseParserError
 
     log.debug("AssumeRoleWithSAML %s for %d s", role.role_arn, duration)
     try:
@@ -150,6 +151,11 @@ def _call(
             SAMLAssertion=assertion.encoded,
             DurationSeconds=duration,
         )
+    except ResponseParserError as exc:
+        raise StsError(
+            "the STS endpoint answered something that is not an STS response; "
+            "check AWS_ENDPOINT_URL_STS and your proxy"
+        ) from exc
     except BotoCoreError as exc:
         raise StsError(
             f"cannot reach AWS STS: {type(exc).__name__}; check your network, proxy, "

@@ -16,8 +16,17 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 
-from awsprocesscreds.errors import InteractionError, UserAbort
-from awsprocesscreds.interaction import MFA_CODE, PASSWORD, Choose, Notify, Prompt, Wait, menu_lines
+from awsprocesscreds.errors import InteractionError, NoTerminal, UserAbort
+from awsprocesscreds.interaction import (
+    MFA_CODE,
+    PASSWORD,
+    SENT_CODE,
+    Choose,
+    Notify,
+    Prompt,
+    Wait,
+    menu_lines,
+)
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +57,12 @@ class TerminalInteractor:
         if preset and step.attempt == 1:
             log.debug("%s taken from the environment", step.kind.replace("_", " "))
             return preset
-        with self._tty(purpose=_purpose(step)) as tty:
+        with self._tty(*_purpose(step)) as tty:
             answer = _read_line(tty, step.text, secret=step.secret)
         return answer
 
     def choose(self, step: Choose) -> int:
-        with self._tty(purpose="choose an option") as tty:
+        with self._tty("choose among several options", "give the choice as an option") as tty:
             tty.write(step.text + "\n" + "\n".join(menu_lines(step.options)) + "\n")
             for _ in range(MAX_MENU_TRIES):
                 answer = _read_line(tty, f"Choose 1-{len(step.options)}: ", secret=False)
@@ -64,7 +73,7 @@ class TerminalInteractor:
 
     def notify(self, step: Notify) -> None:
         try:
-            with self._tty(purpose="show a message") as tty:
+            with self._tty("show a message", "") as tty:
                 tty.write(step.text + "\n")
                 if step.highlight is not None:
                     tty.write(f"\n    >>>  {step.highlight}  <<<\n\n")
@@ -77,24 +86,27 @@ class TerminalInteractor:
         self._sleep(step.seconds)
 
     @contextlib.contextmanager
-    def _tty(self, purpose: str) -> Iterator[io.TextIOWrapper]:
+    def _tty(self, purpose: str, advice: str) -> Iterator[io.TextIOWrapper]:
         try:
             fd = os.open(self._tty_path, os.O_RDWR | getattr(os, "O_NOCTTY", 0))
         except OSError as exc:
-            raise InteractionError(
+            raise NoTerminal(
                 f"no terminal to {purpose} ({exc.strerror}); run the command from a "
-                f"terminal once to fill the cache, or set {PASSWORD_ENV} for automation"
+                f"terminal once to fill the cache{', or ' + advice if advice else ''}"
             ) from exc
         with io.TextIOWrapper(io.FileIO(fd, "r+"), encoding="utf-8", write_through=True) as tty:
             yield tty
 
 
-def _purpose(step: Prompt) -> str:
+def _purpose(step: Prompt) -> tuple[str, str]:
+    """What we wanted the terminal for, and what to do instead."""
     if step.kind == PASSWORD:
-        return "ask for the password"
+        return "ask for the password", f"set {PASSWORD_ENV} for automation"
     if step.kind == MFA_CODE:
-        return "ask for the one-time code"
-    return "ask a question"
+        return "ask for the one-time code", f"set {MFA_CODE_ENV} for automation"
+    if step.kind == SENT_CODE:
+        return "ask for the code that was sent", "choose another factor with --mfa-factor"
+    return "ask a question", ""
 
 
 def _read_line(tty: io.TextIOWrapper, text: str, secret: bool) -> str:

@@ -67,9 +67,10 @@ class AdfsAuthenticator(Authenticator):
                     )
                 if password_posted:
                     raise AuthenticationError(
-                        "AD FS refused the login: "
-                        + (state.error or "incorrect username or password")
-                        + "; check the username and password (-u) and try again"
+                        f"AD FS refused the login: {state.error}"
+                        if state.error
+                        else "AD FS refused the login (incorrect username or password?); "
+                        "check the username (-u) and the password"
                     )
                 log.debug("login form %s picked", state.form.id or state.form.name or "(unnamed)")
                 password = yield Prompt(f"Password for {context.username}: ", kind=PASSWORD)

@@ -13,7 +13,7 @@ from typing import Any
 
 from awsprocesscreds.authenticators.okta_api import OktaApi, OktaApiError
 from awsprocesscreds.errors import IdpResponseError, MfaError
-from awsprocesscreds.interaction import MFA_CODE, Choose, Flow, Notify, Prompt, Wait
+from awsprocesscreds.interaction import MFA_CODE, SENT_CODE, Choose, Flow, Notify, Prompt, Wait
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +28,10 @@ FACTOR_KINDS = {
     "token:hardware": "token",
 }
 FACTOR_CHOICES = ("push", "totp", "sms", "call", "email", "token")
+_TOKEN_NAMES = {"RSA": "RSA SecurID", "SYMANTEC": "Symantec VIP", "YUBICO": "YubiKey"}
 #: Factors that are sent a code first (a first POST without passCode).
 _CHALLENGED = ("sms", "call", "email")
+_SENT_BY = {"sms": "SMS", "call": "voice call", "email": "email"}
 MAX_CODE_ATTEMPTS = 3
 POLL_INTERVAL = 2.0
 #: Upper bound on push polls, whatever the clock says.
@@ -60,7 +62,7 @@ class Factor:
             "sms": "SMS code",
             "call": "voice call code",
             "email": "email code",
-            "token": f"{self.provider.title() or 'hardware'} token code",
+            "token": f"{_TOKEN_NAMES.get(self.provider, self.provider or 'hardware')} code",
         }
         text = labels.get(self.kind or "", f"{self.factor_type} ({self.provider})")
         return f"{text} ({self.detail})" if self.detail else text
@@ -125,13 +127,15 @@ def verify(api: OktaApi, factor: Factor, state_token: str, timeout: float) -> Fl
         body = yield from api.post(factor.verify_url, {"stateToken": state_token})
         if body.get("status") not in ("MFA_CHALLENGE", "SUCCESS"):
             raise IdpResponseError(f"Okta did not send the {factor.kind} code")
-        yield Notify(f"Okta sent a code ({factor.label}).")
+        where = f" to {factor.detail}" if factor.detail else ""
+        yield Notify(f"Okta sent a code by {_SENT_BY[str(factor.kind)]}{where}.")
     return (yield from _codes(api, factor, state_token))
 
 
 def _codes(api: OktaApi, factor: Factor, state_token: str) -> Flow[str]:
+    kind = SENT_CODE if factor.kind in _CHALLENGED else MFA_CODE
     for attempt in range(1, MAX_CODE_ATTEMPTS + 1):
-        code = yield Prompt(f"{factor.label}: ", kind=MFA_CODE, secret=False, attempt=attempt)
+        code = yield Prompt(f"{factor.label}: ", kind=kind, secret=False, attempt=attempt)
         try:
             body = yield from api.post(
                 factor.verify_url, {"stateToken": state_token, "passCode": str(code).strip()}

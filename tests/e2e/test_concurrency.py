@@ -76,6 +76,7 @@ def test_a_killed_login_does_not_block_the_next_run(
     with AdfsEmulator(tls) as idp:
         [first] = start_copies(idp, env, tmp_path, 1)
         assert first.expect(PROMPT)
+        assert first.child.pid is not None
         os.kill(first.child.pid, signal.SIGKILL)
         first.finish()
         [second] = start_copies(idp, env, tmp_path, 1)

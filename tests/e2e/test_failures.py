@@ -129,3 +129,16 @@ def test_interrupt_at_the_password_prompt_exits_130(
     assert run.code == 130
     assert "Traceback" not in run.stderr
     assert run.stdout == ""
+
+
+def test_unwritable_cache_costs_the_cache_not_the_login(
+    tls: TestTls, env: dict[str, str], home: Path
+) -> None:
+    (home / ".aws").mkdir()
+    (home / ".aws" / "awsprocesscreds").write_text("not a directory")
+    with AdfsEmulator(tls) as idp:
+        run = fail(["-e", idp.entry_url, "-u", USER, "-p", "adfs"], env)
+        assert idp.logins == 1
+    assert run.code == 0, run.stderr
+    run.credentials()
+    assert "cannot lock the credential cache" in run.stderr

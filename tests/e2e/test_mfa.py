@@ -99,7 +99,7 @@ def test_okta_totp_wrong_then_right(
 
 def test_okta_code_refused_three_times(tls: TestTls, env: dict[str, str], tmp_path: Path) -> None:
     with OktaEmulator(tls, factors=["token"]) as idp:
-        dialogue = [OKTA_PASSWORD] + [(r"token code: ", "999999")] * 3
+        dialogue = [OKTA_PASSWORD] + [(r"RSA SecurID code: ", "999999")] * 3
         run = run_cli(okta(idp), env, tmp_path, dialogue)
         assert idp.verify_calls == 3
     assert "refused the one-time code 3 times" in run.error_line()
@@ -230,3 +230,21 @@ def test_adfs_unsupported_adapter_is_named(
     with AdfsEmulator(tls, mfa="duo") as idp:
         run = run_cli(adfs(idp), env, tmp_path, [ADFS_PASSWORD])
     assert "'DuoAdfsAdapter'" in run.error_line()
+
+
+def test_preset_code_is_not_spent_on_a_code_that_is_sent(tls: TestTls, env: dict[str, str]) -> None:
+    """A preset AWSPROCESSCREDS_MFA_CODE cannot be the SMS code sent during the run."""
+    with OktaEmulator(tls, factors=["sms"]) as idp:
+        run = run_without_terminal(
+            okta(idp),
+            {**env, "AWSPROCESSCREDS_PASSWORD": PASSWORD, "AWSPROCESSCREDS_MFA_CODE": "123456"},
+        )
+        assert idp.codes_sent == 1
+        assert idp.verify_calls == 1  # the send, and no guess
+    # with no terminal, the "code sent" notice falls back to stderr, before the error
+    assert run.code == 1
+    assert "Traceback" not in run.stderr
+    notice, line = run.stderr.splitlines()
+    assert notice == "Okta sent a code by SMS to +1 XXX-XXX-1234."
+    assert "no terminal to ask for the code that was sent" in line
+    assert "--mfa-factor" in line

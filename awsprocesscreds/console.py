@@ -1,0 +1,73 @@
+"""Signing in to the AWS Management Console with temporary credentials, through the
+federation endpoint of the credentials' partition: getSigninToken, then the login URL.
+
+The sign-in token and the URL carrying it are secrets for as long as they live (15
+minutes): they are opened in the browser or printed on request, never logged.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+import requests
+
+from awsprocesscreds.credentials import Credentials
+from awsprocesscreds.errors import ConfigurationError, IdpResponseError
+from awsprocesscreds.http import json_body, require_https
+
+#: The federation endpoint and console of each partition.
+PARTITIONS = {
+    "aws": ("https://signin.aws.amazon.com/federation", "https://console.aws.amazon.com/"),
+    "aws-cn": ("https://signin.amazonaws.cn/federation", "https://console.amazonaws.cn/"),
+    "aws-us-gov": (
+        "https://signin.amazonaws-us-gov.com/federation",
+        "https://console.amazonaws-us-gov.com/",
+    ),
+}
+#: Points the federation endpoint elsewhere (a local emulator in tests).
+FEDERATION_URL_ENV = "AWSPROCESSCREDS_FEDERATION_URL"
+ISSUER = "awsprocesscreds"
+
+
+def endpoints(partition: str, override: str | None) -> tuple[str, str]:
+    """(federation endpoint, default console page) for ``partition``."""
+    if partition not in PARTITIONS:
+        raise ConfigurationError(
+            f"no console sign-in for partition {partition!r}; known: {', '.join(PARTITIONS)}"
+        )
+    federation, console = PARTITIONS[partition]
+    if override:
+        require_https(override)
+        federation = override
+    return federation, console
+
+
+def signin_token(session: requests.Session, federation: str, credentials: Credentials) -> str:
+    """Exchange the credentials for a sign-in token (getSigninToken)."""
+    document = json.dumps(
+        {
+            "sessionId": credentials.access_key_id,
+            "sessionKey": credentials.secret_access_key,
+            "sessionToken": credentials.session_token,
+        }
+    )
+    response = session.get(federation, params={"Action": "getSigninToken", "Session": document})
+    if response.status_code != 200:
+        raise IdpResponseError(
+            f"the AWS federation endpoint answered HTTP {response.status_code}; the "
+            "credentials may have expired: run `awsprocesscreds-saml logout` with the same "
+            "options, then try again"
+        )
+    token = json_body(response).get("SigninToken")
+    if not isinstance(token, str) or not token:
+        raise IdpResponseError("the AWS federation endpoint answered without a SigninToken")
+    return token
+
+
+def login_url(federation: str, token: str, destination: str) -> str:
+    """The console sign-in URL for ``token``."""
+    query = urlencode(
+        {"Action": "login", "Issuer": ISSUER, "Destination": destination, "SigninToken": token}
+    )
+    return f"{federation}?{query}"
