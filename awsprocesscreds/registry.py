@@ -41,7 +41,7 @@ def load_authenticator(name: str) -> type[Authenticator]:
         try:
             loaded = entry_point.load()
         except Exception as exc:  # a broken plugin must not crash the tool
-            log.warning("provider plugin %s (%s) failed to load: %s", name, entry_point.value, exc)
+            log.debug("provider plugin %s (%s) failed to load: %s", name, entry_point.value, exc)
             errors.append(f"{entry_point.value}: {exc}")
             continue
         if isinstance(loaded, type) and issubclass(loaded, Authenticator):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -70,11 +71,18 @@ class Terminal:
         env: Mapping[str, str],
         tmp_path: Path,
         timeout: float = EXPECT_TIMEOUT,
+        stdin_from: str | None = None,
     ) -> None:
+        """``stdin_from`` replaces stdin with that file (the terminal stays the
+        controlling one), as git-remote-codecommit's pipe does."""
         self.out = Path(tempfile.mkstemp(dir=tmp_path, prefix="stdout-")[1])
         self.err = Path(tempfile.mkstemp(dir=tmp_path, prefix="stderr-")[1])
         self.screen: list[str] = []
         script = 'out=$1; err=$2; shift 2; exec "$@" >"$out" 2>"$err"'
+        if stdin_from is not None:
+            # Like git: the parent (this shell) keeps the terminal, the child's stdin
+            # is something else.
+            script = script.replace("exec ", "") + f" <{shlex.quote(stdin_from)}"
         self.child = pexpect.spawn(
             "/bin/sh",
             ["-c", script, "sh", str(self.out), str(self.err), CLI, *args],
@@ -117,11 +125,12 @@ def run_cli(
     *,
     timeout: float = EXPECT_TIMEOUT,
     interrupt_after: str | None = None,
+    stdin_from: str | None = None,
 ) -> Run:
     """Run the CLI on a pseudo-terminal. ``dialogue`` is (screen regex, line to type);
     a None line only waits for the pattern. ``interrupt_after`` sends Ctrl-C once that
     pattern is on screen."""
-    terminal = Terminal(args, env, tmp_path, timeout)
+    terminal = Terminal(args, env, tmp_path, timeout, stdin_from)
     try:
         for pattern, line in dialogue:
             assert terminal.expect(pattern), f"{pattern!r} never shown: {terminal.screen}"

@@ -142,3 +142,33 @@ def test_unwritable_cache_costs_the_cache_not_the_login(
     assert run.code == 0, run.stderr
     run.credentials()
     assert "cannot lock the credential cache" in run.stderr
+
+
+def test_https_proxy_is_honoured(tls: TestTls, env: dict[str, str]) -> None:
+    from tests.emulators.proxy import ConnectProxy
+
+    proxied = {k: v for k, v in env.items() if k != "NO_PROXY"}
+    with ConnectProxy() as proxy, AdfsEmulator(tls) as idp:
+        run = fail(
+            ["-e", idp.entry_url, "-u", USER, "-p", "adfs"], {**proxied, "HTTPS_PROXY": proxy.url}
+        )
+        assert idp.logins == 1
+        assert proxy.tunnels
+        assert set(proxy.tunnels) == {f"127.0.0.1:{idp.port}"}
+    assert run.code == 0, run.stderr
+
+
+def test_password_prompt_works_when_stdin_is_a_pipe(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    """As under git-remote-codecommit: stdin is a pipe, the terminal is still there."""
+    with AdfsEmulator(tls) as idp:
+        run = run_cli(
+            ["-e", idp.entry_url, "-u", USER, "-p", "adfs"],
+            env,
+            tmp_path,
+            [(r"Password for ", PASSWORD)],
+            stdin_from="/dev/null",
+        )
+    assert run.code == 0, run.stderr
+    run.credentials()

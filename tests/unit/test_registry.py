@@ -1,0 +1,87 @@
+"""Authenticator plugins: the registry, and one contract every registered provider
+meets (the built-in ones register through the same entry-point group)."""
+
+from __future__ import annotations
+
+import inspect
+from importlib.metadata import EntryPoint
+
+import pytest
+import requests
+
+from awsprocesscreds import registry
+from awsprocesscreds.authenticators.base import Authenticator, LoginContext
+from awsprocesscreds.errors import ConfigurationError, ProviderNotFoundError
+
+
+@pytest.mark.parametrize("name", registry.provider_names())
+class TestAuthenticatorContract:
+    """What every registered provider must do."""
+
+    def test_is_an_authenticator_with_a_description(self, name: str) -> None:
+        cls = registry.load_authenticator(name)
+        assert issubclass(cls, Authenticator)
+        assert cls.description
+
+    def test_authenticate_is_a_generator_flow(self, name: str) -> None:
+        cls = registry.load_authenticator(name)
+        assert inspect.isgeneratorfunction(cls.authenticate)
+
+    def test_refuses_plain_http_before_any_request(self, name: str) -> None:
+        class NoNetwork(requests.Session):
+            def request(self, *args: object, **kwargs: object) -> requests.Response:
+                raise AssertionError("no request may be sent")
+
+        context = LoginContext("http://idp.example.com/login", "alice", NoNetwork())
+        flow = registry.load_authenticator(name)(context).authenticate()
+        with pytest.raises(ConfigurationError, match="only https://"):
+            next(flow)
+
+
+def test_builtins_are_registered_through_entry_points() -> None:
+    assert {"adfs", "okta"} <= set(registry.provider_names())
+
+
+@pytest.fixture
+def fake_entry_points(monkeypatch: pytest.MonkeyPatch) -> list[EntryPoint]:
+    points: list[EntryPoint] = []
+    monkeypatch.setattr(registry, "_entry_points", lambda: points)
+    return points
+
+
+def test_unknown_provider_lists_the_valid_ones(fake_entry_points: list[EntryPoint]) -> None:
+    fake_entry_points.append(
+        EntryPoint("adfs", "awsprocesscreds.authenticators.adfs:AdfsAuthenticator", registry.GROUP)
+    )
+    with pytest.raises(ProviderNotFoundError, match="unknown provider 'ping'; choose one of: adfs"):
+        registry.load_authenticator("ping")
+
+
+def test_names_are_case_insensitive(fake_entry_points: list[EntryPoint]) -> None:
+    fake_entry_points.append(
+        EntryPoint("Okta", "awsprocesscreds.authenticators.okta:OktaAuthenticator", registry.GROUP)
+    )
+    assert registry.load_authenticator("OKTA").__name__ == "OktaAuthenticator"
+
+
+def test_a_broken_plugin_is_skipped_for_another_of_the_same_name(
+    fake_entry_points: list[EntryPoint], caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_entry_points += [
+        EntryPoint("adfs", "no_such_module_anywhere:Thing", registry.GROUP),
+        EntryPoint("adfs", "awsprocesscreds.authenticators.adfs:AdfsAuthenticator", registry.GROUP),
+    ]
+    caplog.set_level("DEBUG", logger="awsprocesscreds")
+    assert registry.load_authenticator("adfs").__name__ == "AdfsAuthenticator"
+    assert "failed to load" in caplog.text  # shown under -v
+
+
+def test_a_broken_plugin_asked_for_is_a_clear_error(fake_entry_points: list[EntryPoint]) -> None:
+    fake_entry_points += [
+        EntryPoint("broken", "no_such_module_anywhere:Thing", registry.GROUP),
+        EntryPoint("wrong", "awsprocesscreds.errors:AwsProcessCredsError", registry.GROUP),
+    ]
+    with pytest.raises(ProviderNotFoundError, match="'broken' could not be loaded"):
+        registry.load_authenticator("broken")
+    with pytest.raises(ProviderNotFoundError, match="not an Authenticator subclass"):
+        registry.load_authenticator("wrong")
