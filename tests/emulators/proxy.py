@@ -8,7 +8,8 @@ import select
 import socket
 import socketserver
 import threading
-from types import TracebackType
+
+from tests.emulators.service import Service
 
 IDLE_TIMEOUT = 10.0
 
@@ -60,7 +61,7 @@ class _ProxyServer(socketserver.ThreadingTCPServer):
         self.tunnels: list[str] = []
 
 
-class ConnectProxy:
+class ConnectProxy(Service):
     """Context manager: `url` for HTTPS_PROXY, `tunnels` lists the CONNECT targets."""
 
     def __init__(self) -> None:
@@ -78,16 +79,10 @@ class ConnectProxy:
         with self._server.lock:
             return list(self._server.tunnels)
 
-    def __enter__(self) -> ConnectProxy:
+    def start(self) -> None:
         self._thread.start()
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def stop(self) -> None:
         self._server.shutdown()
         with contextlib.suppress(OSError):
             self._server.server_close()

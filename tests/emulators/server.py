@@ -16,11 +16,11 @@ import ssl
 import threading
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any, TypeVar, cast, overload
 from urllib.parse import parse_qs, urlsplit
 
 from tests.emulators.messages import Request, Response, parse_cookies
+from tests.emulators.service import Service
 from tests.emulators.tls import TestTls
 
 MAX_BODY_BYTES = 1_000_000
@@ -122,7 +122,7 @@ class Count:
         return self if obj is None else obj._count(self.name)
 
 
-class EmulatorServer:
+class EmulatorServer(Service):
     """Base of every HTTPS emulator: start/stop, URL, hang mode, counters, request log.
 
     Subclasses implement `handle()` and may use `self._lock` (re-entrant) to guard
@@ -185,18 +185,6 @@ class EmulatorServer:
                 connection.shutdown(socket.SHUT_RDWR)
         thread.join(timeout=self._io_timeout)
         self._server = self._thread = None
-
-    def __enter__(self: _S) -> _S:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     logins = Count()
 

@@ -13,12 +13,13 @@ runs and restored by stop().
 from __future__ import annotations
 
 import logging
-from types import TracebackType
 
 from moto.server import ThreadedMotoServer
 
+from tests.emulators.service import Service
 
-class MotoSts:
+
+class MotoSts(Service):
     """Context manager around `moto.server.ThreadedMotoServer`; start()/stop() too."""
 
     def __init__(self, *, quiet: bool = True) -> None:
@@ -52,15 +53,3 @@ class MotoSts:
             raise RuntimeError("moto STS not started")
         host, port = self._server.get_host_and_port()
         return f"http://{host}:{port}"
-
-    def __enter__(self) -> MotoSts:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
