@@ -135,13 +135,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return the exit code (0, 1 for errors, 2 usage, 130 Ctrl-C)."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] in SUBCOMMANDS:
-        args = build_subcommand_parser().parse_args(args_list)
+        parser = build_subcommand_parser()
+        args = parser.parse_args(args_list)
         if (
             args.command == "logout"
             and not args.all
             and not (args.endpoint and args.username and args.provider)
         ):
-            build_subcommand_parser().error("logout needs -e, -u and -p, or --all")
+            parser.error("logout needs -e, -u and -p, or --all")
     else:
         args = build_parser().parse_args(args_list)
         args.command = None
