@@ -109,7 +109,9 @@ class FileCache:
         """Remove the entry for ``key``; True when there was one."""
         try:
             os.unlink(self.path_for(key))
-        except FileNotFoundError:
+        except OSError as exc:
+            if exc.errno != errno.ENOENT:
+                log.warning("could not remove %s: %s", self.path_for(key), exc.strerror)
             return False
         return True
 

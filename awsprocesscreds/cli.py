@@ -146,8 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         args = build_parser().parse_args(args_list)
         args.command = None
-    if args.verbose:
-        _enable_logging()
+    _enable_logging(verbose=args.verbose)
     try:
         return _dispatch(args, os.environ)
     except AwsProcessCredsError as exc:
@@ -200,15 +199,18 @@ def _error(message: str) -> None:
     sys.stderr.flush()
 
 
-def _enable_logging() -> None:
+def _enable_logging(verbose: bool) -> None:
+    """Our log lines on stderr: every step with -v, else warnings only. Other
+    libraries' loggers stay silent (urllib3 would print URLs with their queries)."""
     import logging
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(f"{PROG}: %(message)s"))
     ours = logging.getLogger("awsprocesscreds")
     ours.addHandler(handler)
-    ours.setLevel(logging.DEBUG)
+    ours.setLevel(logging.DEBUG if verbose else logging.WARNING)
     ours.propagate = False
+    logging.getLogger().addHandler(logging.NullHandler())
 
 
 def _duration(text: str) -> int:

@@ -77,9 +77,12 @@ def logout(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from awsprocesscreds.cache import FileCache, cache_directory, cache_key
     from awsprocesscreds.cli import request_from
 
+    identified = bool(args.endpoint and args.username and args.provider)
+    if args.keyring and not identified:
+        raise ConfigurationError("forgetting a stored password needs -e, -u and -p")
     cache = FileCache(cache_directory(Path.home()))
     removed = cache.clear() if args.all else 0
-    if args.endpoint and args.username and args.provider:
+    if identified:
         request = request_from(args)
         if not args.all:
             removed += int(cache.delete(cache_key(request.key_parts())))
@@ -89,8 +92,6 @@ def logout(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             store = password_store(request)
             if store is not None and store.delete():
                 _print(f"Removed the stored password of {request.username}.")
-    elif args.keyring:
-        raise ConfigurationError("forgetting a stored password needs -e, -u and -p")
     _print(f"Removed {removed} cached credential set{'s' if removed != 1 else ''}.")
     return 0
 

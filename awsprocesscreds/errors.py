@@ -34,6 +34,10 @@ class AuthenticationError(AwsProcessCredsError):
     """The IdP refused the login: wrong password, locked or expired account."""
 
 
+class AccountLocked(AuthenticationError):
+    """The IdP says the account is locked: retrying would only extend the lockout."""
+
+
 class MfaError(AwsProcessCredsError):
     """A second factor was required and could not be completed."""
 

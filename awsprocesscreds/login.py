@@ -19,7 +19,12 @@ from awsprocesscreds import saml, sts
 from awsprocesscreds.authenticators.base import LoginContext
 from awsprocesscreds.cache import FileCache, cache_directory, cache_key
 from awsprocesscreds.credentials import Credentials
-from awsprocesscreds.errors import AuthenticationError, NoTerminal, RoleSelectionError
+from awsprocesscreds.errors import (
+    AccountLocked,
+    AuthenticationError,
+    NoTerminal,
+    RoleSelectionError,
+)
 from awsprocesscreds.http import IdpSession
 from awsprocesscreds.interaction import Interactor, run_flow
 from awsprocesscreds.passwords import PasswordStore, RememberingInteractor
@@ -76,7 +81,13 @@ def obtain(
             raise
         credentials = assume(request, assertion, person, env)
         if cache is not None:
-            cache.put(key, credentials)
+            if credentials.is_fresh(now()):
+                cache.put(key, credentials)
+            else:
+                log.warning(
+                    "these credentials expire in under 15 minutes, so they are not cached and "
+                    "every AWS call will log in again; ask for --duration 1800 or more"
+                )
         return credentials
 
 
@@ -114,6 +125,8 @@ def fetch_assertion(request: CredentialRequest, interactor: Interactor) -> saml.
     remembering = RememberingInteractor(interactor, store)
     try:
         encoded = _login(request, remembering)
+    except AccountLocked:
+        raise  # asking again would only be one more strike
     except AuthenticationError:
         if not remembering.used_stored:
             raise

@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+LAUNCHER = "awsprocesscreds-saml"
 _SECTION = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(?:[#;].*)?$")
 
 
@@ -25,9 +26,12 @@ def config_path(env: dict[str, str] | os._Environ[str]) -> Path:
 def executable() -> list[str]:
     """The absolute command that runs this installation (GUI programs and IDEs often
     have another PATH, and shims make every call slower)."""
-    launcher = Path(sys.executable).with_name("awsprocesscreds-saml")
-    if launcher.is_file() and os.access(launcher, os.X_OK):
-        return [str(launcher.absolute())]
+    candidates = [Path(sys.executable).with_name(LAUNCHER)]
+    if Path(sys.argv[0]).name == LAUNCHER:  # the launcher that is running us now
+        candidates.insert(0, Path(sys.argv[0]))
+    for launcher in candidates:
+        if launcher.is_file() and os.access(launcher, os.X_OK):
+            return [str(launcher.absolute())]
     return [str(Path(sys.executable).absolute()), "-m", "awsprocesscreds"]
 
 

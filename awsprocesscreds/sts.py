@@ -171,6 +171,12 @@ def _client_error(exc: Exception) -> tuple[str, str]:
 
 def _sts_error(exc: Exception) -> StsError:
     code, message = _client_error(exc)
+    if code == "Unknown" and not message:
+        status = getattr(exc, "response", {}).get("ResponseMetadata", {}).get("HTTPStatusCode")
+        return StsError(
+            f"the STS endpoint answered HTTP {status} without an STS error; "
+            "check AWS_ENDPOINT_URL_STS and your proxy"
+        )
     hint = _HINTS.get(code, "")
     return StsError(f"AWS STS refused AssumeRoleWithSAML: {code}: {message}{hint}")
 

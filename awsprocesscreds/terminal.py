@@ -62,7 +62,7 @@ class TerminalInteractor:
         return answer
 
     def choose(self, step: Choose) -> int:
-        with self._tty("choose among several options", "give the choice as an option") as tty:
+        with self._tty("choose among several options", "choose with --mfa-factor or -a") as tty:
             tty.write(step.text + "\n" + "\n".join(menu_lines(step.options)) + "\n")
             for _ in range(MAX_MENU_TRIES):
                 answer = _read_line(tty, f"Choose 1-{len(step.options)}: ", secret=False)

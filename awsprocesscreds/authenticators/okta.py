@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 from awsprocesscreds.authenticators import okta_mfa
 from awsprocesscreds.authenticators.base import Authenticator
 from awsprocesscreds.authenticators.okta_api import OktaApi
-from awsprocesscreds.errors import AuthenticationError, IdpResponseError, MfaError
+from awsprocesscreds.errors import AccountLocked, AuthenticationError, IdpResponseError, MfaError
 from awsprocesscreds.forms import Page
 from awsprocesscreds.http import redact_url, require_https, text_body
 from awsprocesscreds.interaction import PASSWORD, Flow, Prompt
@@ -67,7 +67,7 @@ class OktaAuthenticator(Authenticator):
             factor = yield from okta_mfa.choose(factors)
             return (yield from okta_mfa.verify(api, factor, state_token, self.context.mfa_timeout))
         if status == "LOCKED_OUT":
-            raise AuthenticationError(
+            raise AccountLocked(
                 "Okta says the account is locked out; unlock it (or ask your administrator), "
                 "then try again"
             )

@@ -78,6 +78,20 @@ def test_keyring_forgets_a_refused_password_and_asks_once(
     assert stored(keyring_env) == {"awsprocesscreds:127.0.0.1|alice@example.com": PASSWORD}
 
 
+def test_a_locked_account_is_not_asked_again(
+    tls: TestTls, keyring_env: dict[str, str], tmp_path: Path
+) -> None:
+    entry = {"awsprocesscreds:127.0.0.1|alice@example.com": PASSWORD}
+    Path(keyring_env["AWSPROCESSCREDS_TEST_KEYRING"]).write_text(json.dumps(entry))
+    with OktaEmulator(tls, user_status={USER: "LOCKED_OUT"}) as idp:
+        args = ["-e", idp.app_url, "-u", USER, "-p", "okta", "--keyring"]
+        run = run_cli(args, keyring_env, tmp_path)
+        assert idp.authn_calls == 1
+    assert "locked out" in run.error_line()
+    assert prompts(run.screen, "password for") == 0
+    assert stored(keyring_env) == entry
+
+
 def test_keyring_is_not_used_without_the_option(
     tls: TestTls, keyring_env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -123,6 +137,8 @@ def test_logout_all(tls: TestTls, env: dict[str, str], tmp_path: Path, home: Pat
     assert cache_files(home) == []
     usage = run_without_terminal(["logout"], env)
     assert usage.code == 2
+    refused = run_without_terminal(["logout", "--all", "--keyring"], env)
+    assert "needs -e, -u and -p" in refused.error_line()
 
 
 # --- roles ------------------------------------------------------------------------------
@@ -194,10 +210,24 @@ def test_duration_option_wins_and_keys_the_cache(
 ) -> None:
     sts, env = sts_lite
     with AdfsEmulator(tls, session_duration=3600) as idp:
-        assert run_cli(adfs(idp, "--duration", "900"), env, tmp_path, [PASSWORD_PROMPT]).code == 0
         assert run_cli(adfs(idp, "--duration", "1800"), env, tmp_path, [PASSWORD_PROMPT]).code == 0
-    assert [call["DurationSeconds"] for call in sts.calls] == ["900", "1800"]
+        assert run_cli(adfs(idp, "--duration", "2700"), env, tmp_path, [PASSWORD_PROMPT]).code == 0
+        assert run_cli(adfs(idp, "--duration", "1800"), env, tmp_path).code == 0  # cached
+    assert [call["DurationSeconds"] for call in sts.calls] == ["1800", "2700"]
     assert len(cache_files(home)) == 2
+
+
+def test_credentials_too_short_to_cache_are_served_with_a_warning(
+    tls: TestTls, sts_lite: tuple[StsEmulator, dict[str, str]], tmp_path: Path, home: Path
+) -> None:
+    _, env = sts_lite
+    with AdfsEmulator(tls) as idp:
+        run = run_cli(adfs(idp, "--duration", "900"), env, tmp_path, [PASSWORD_PROMPT])
+    assert run.code == 0, run.stderr
+    run.credentials()
+    assert "not cached" in run.stderr
+    assert "--duration 1800" in run.stderr
+    assert cache_files(home) == []
 
 
 def test_explicit_duration_above_the_maximum_is_retried_too(

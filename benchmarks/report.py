@@ -1,0 +1,184 @@
+"""The report: statistics of the runs, the targets, and the table printed on stdout.
+
+Contract: :func:`summary` and :func:`paired_ratios` turn runs into numbers;
+:func:`evaluate` checks the results against the three targets and says met, missed or
+not measured (a missed target is a result, not an error); :func:`render` turns the
+results, with their ``meta`` and ``targets``, into the text of the report. Pure
+functions: no I/O.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from typing import Any
+
+from benchmarks.installs import BASELINE_REQUIREMENT
+from benchmarks.processes import Run, mb
+from benchmarks.tools import BASELINE, LABELS, OURS, PYTHON
+
+#: Targets of the issue: our median cache hit / python -c pass, 0.0.2 / ours, peak RSS.
+MAX_RATIO_TO_PYTHON = 1.5
+MIN_SPEEDUP_OVER_BASELINE = 8.0
+MAX_PEAK_RSS_MB = 20.0
+
+
+def summary(runs: Sequence[Run]) -> dict[str, Any]:
+    walls = [run.wall * 1000 for run in runs]
+    rss = [run.maxrss_kib for run in runs]
+    return {
+        "n": len(runs),
+        "median_ms": statistics.median(walls),
+        "min_ms": min(walls),
+        "max_ms": max(walls),
+        "wall_ms": walls,
+        "peak_rss_mb_median": mb(statistics.median(rss)),
+        "peak_rss_mb_max": mb(max(rss)),
+        "maxrss_kib": rss,
+    }
+
+
+def paired_ratios(hits: dict[str, list[Run]]) -> dict[str, float]:
+    """Medians of the ratios within each round (the commands of a round run within a
+    second), less sensitive than the ratio of medians to load that comes and goes."""
+    pairs = {"ours / python -c pass": (OURS, PYTHON), "0.0.2 / ours": (BASELINE, OURS)}
+    return {
+        label: statistics.median(
+            a.wall / b.wall for a, b in zip(hits[top], hits[bottom], strict=True)
+        )
+        for label, (top, bottom) in pairs.items()
+        if top in hits and bottom in hits
+    }
+
+
+def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """The three targets: value, limit, and whether it was met (None: not measured)."""
+    hits = results["cache_hit"]
+    ours = hits[OURS]["median_ms"]
+    ratio = ours / hits[PYTHON]["median_ms"]
+    speedup = hits[BASELINE]["median_ms"] / ours if BASELINE in hits else None
+    peak = hits[OURS]["peak_rss_mb_max"]
+    return [
+        {
+            "target": "cache hit median / python -c pass median",
+            "value": ratio,
+            "limit": f"<= {MAX_RATIO_TO_PYTHON}x",
+            "met": ratio <= MAX_RATIO_TO_PYTHON,
+        },
+        {
+            "target": "0.0.2 cache hit median / ours",
+            "value": speedup,
+            "limit": f">= {MIN_SPEEDUP_OVER_BASELINE:g}x",
+            "met": None if speedup is None else speedup >= MIN_SPEEDUP_OVER_BASELINE,
+        },
+        {
+            "target": "peak RSS of a cache hit (largest of all runs)",
+            "value": peak,
+            "limit": f"< {MAX_PEAK_RSS_MB:g} MB",
+            "met": peak < MAX_PEAK_RSS_MB,
+        },
+    ]
+
+
+def render(results: dict[str, Any]) -> str:
+    meta = results["meta"]
+    lines = [
+        "",
+        f"awsprocesscreds {meta['ours_version']} benchmark: Python {meta['python']} on "
+        f"{meta['platform']}, {meta['cpus']} CPUs",
+        f"ours:     {meta['ours_install']} install, run as {meta['ours_script']}",
+        f"baseline: {_baseline_line(meta)}",
+        "peak RSS floor of the method (`true` started the same way): "
+        + ("n/a" if meta["rss_floor_mb"] is None else f"{meta['rss_floor_mb']:.1f} MB"),
+        "",
+        f"Cache hit: {meta['rounds']} interleaved rounds after {meta['warmup']} warm-up rounds"
+        " (wall time of fork+exec+exit)",
+        f"  {'command':<26}{'median ms':>10}{'min ms':>9}{'max ms':>9}"
+        f"{'x python':>10}{'peak RSS MB':>13}",
+    ]
+    hits = results["cache_hit"]
+    python_median = hits[PYTHON]["median_ms"]
+    for name in (PYTHON, OURS, BASELINE):
+        if name not in hits:
+            lines.append(f"  {LABELS[name]:<26}{'not measured (see baseline above)':>40}")
+            continue
+        row = hits[name]
+        lines.append(
+            f"  {LABELS[name]:<26}{row['median_ms']:>10.1f}{row['min_ms']:>9.1f}"
+            f"{row['max_ms']:>9.1f}{row['median_ms'] / python_median:>9.2f}x"
+            f"{row['peak_rss_mb_max']:>13.1f}"
+        )
+    if BASELINE in hits:
+        speedup = hits[BASELINE]["median_ms"] / hits[OURS]["median_ms"]
+        lines.append(f"  0.0.2 / ours (medians): {speedup:.1f}x")
+    paired = ", ".join(f"{k} {v:.2f}x" for k, v in results["cache_hit_paired"].items())
+    lines.append(f"  median of the ratios within each round: {paired}")
+    lines += ["", _cold_section(results), "", _parallel_section(results), ""]
+    lines += _round_trip_section(results)
+    lines += ["", "Targets:"]
+    for target in results["targets"]:
+        value = "n/a" if target["value"] is None else f"{target['value']:.2f}"
+        verdict = {True: "PASS", False: "MISSED", None: "NOT MEASURED"}[target["met"]]
+        lines.append(f"  {verdict:<13}{target['target']}: {value} (target {target['limit']})")
+    return "\n".join(lines)
+
+
+def _baseline_line(meta: dict[str, Any]) -> str:
+    versions = meta["baseline_versions"]
+    installed = ", ".join(f"{name} {version}" for name, version in sorted(versions.items()))
+    if meta["baseline_problem"]:
+        return f"NOT MEASURED: {meta['baseline_problem']}"
+    return f"{BASELINE_REQUIREMENT} from PyPI, in a virtualenv of its own ({installed})"
+
+
+def _cold_section(results: dict[str, Any]) -> str:
+    cold = results["cold_login"]
+    if not cold:
+        return "Cold login: not measured"
+    some = next(iter(cold.values()))
+    parts = [f"Cold login (emptied cache; AD FS 2.0 emulator + moto STS; median of {some['n']}):"]
+    for name in (OURS, BASELINE):
+        if name in cold:
+            row = cold[name]
+            parts.append(
+                f"  {LABELS[name]:<26}{row['median_ms']:>8.0f} ms "
+                f"(min {row['min_ms']:.0f}, max {row['max_ms']:.0f}), "
+                f"peak RSS {row['peak_rss_mb_max']:.1f} MB"
+            )
+        else:
+            parts.append(f"  {LABELS[name]:<26}not measured")
+    return "\n".join(parts)
+
+
+def _parallel_section(results: dict[str, Any]) -> str:
+    parallel = results["parallel"]
+    parts = ["Parallel cold start (same profile, empty cache, all started at once):"]
+    for name in (OURS, BASELINE):
+        row = parallel.get(name)
+        if row is None:
+            parts.append(f"  {LABELS[name]:<26}not measured")
+            continue
+        sts = "?" if row["sts_calls"] is None else row["sts_calls"]
+        parts.append(
+            f"  {LABELS[name]:<26}{row['processes']} processes -> {row['idp_logins']} IdP "
+            f"logins, {sts} STS calls, {row['succeeded']} succeeded, "
+            f"slowest {row['slowest_s']:.1f} s"
+        )
+        parts += [f"    failure: {failure}" for failure in row["failures"]]
+    return "\n".join(parts)
+
+
+def _round_trip_section(results: dict[str, Any]) -> list[str]:
+    parts = ["HTTP requests of one cold login (IdP requests as seen by the emulator; STS):"]
+    for label, tools in results["round_trips"].items():
+        for name, row in tools.items():
+            head = f"  {label:<14}{LABELS[name]:<26}"
+            if not row["ok"]:
+                parts.append(f"{head}fails: {row['error']}")
+                continue
+            sts = "?" if row["sts_calls"] is None else row["sts_calls"]
+            parts.append(
+                f"{head}{len(row['idp_requests'])} IdP + {sts} STS: "
+                + ", ".join(row["idp_requests"])
+            )
+    return parts

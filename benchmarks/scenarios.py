@@ -1,0 +1,259 @@
+"""The measurements: cold logins, cache hits, parallel cold start, HTTP round trips.
+
+Contract: :func:`measure_all` starts the spawner, the emulators (AD FS 2.0, AD FS
+2016+ and Okta, HTTPS on 127.0.0.1 with a throw-away CA) and moto as STS, takes every
+measurement in turn and stops them all before it returns. It returns JSON-ready
+results: ``rss_floor_mb``, ``cache_hit`` and ``cold_login`` (summaries per command),
+``cache_hit_paired``, ``parallel`` and ``round_trips``. A baseline that cannot log in
+against the emulators is dropped, with the reason in ``baseline.problem``. A run that
+prints no credentials, a cold login that does not log in at the IdP and call STS
+exactly once, and a cache hit that logs in raise :class:`BenchError`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from benchmarks.installs import Baseline
+from benchmarks.processes import BenchError, Command, Run, Spawner, mb
+from benchmarks.report import paired_ratios, summary
+from benchmarks.tools import (
+    BASELINE,
+    LABELS,
+    OURS,
+    PASSWORD,
+    PYTHON,
+    check_credentials,
+    child_env,
+    clear_cache,
+    tool_args,
+    with_args,
+)
+from tests.emulators import AdfsEmulator, MotoSts, OktaEmulator, make_tls
+from tests.emulators.adfs import LOGIN_PATH
+
+#: Hard limit (seconds) on each process of the parallel cold start.
+PARALLEL_TIMEOUT = 180
+
+
+def measure_all(
+    args: argparse.Namespace,
+    scratch: Path,
+    *,
+    python: str,
+    ours_script: Path,
+    baseline: Baseline,
+    log: Callable[[str], None],
+) -> dict[str, Any]:
+    """Start the services and the spawner, then take every measurement."""
+    out_dir = scratch / "out"
+    out_dir.mkdir()
+    password_file = scratch / "password"
+    password_file.write_text(PASSWORD + "\n")
+    password_file.chmod(0o600)
+    tls = make_tls(scratch)
+    with ExitStack() as stack:
+        spawner = Spawner(sys.executable, out_dir)
+        stack.callback(spawner.close)
+        log("starting the AD FS 2.0, AD FS and Okta emulators and moto (STS)")
+        sts = stack.enter_context(MotoSts())
+        idp = stack.enter_context(Adfs2Emulator(tls, variant="adfs2"))
+        modern = stack.enter_context(AdfsEmulator(tls))
+        okta = stack.enter_context(OktaEmulator(tls))
+
+        def tool(name: str, script: Path, stdin: str = "") -> Command:
+            home = scratch / f"home-{name}"
+            home.mkdir(exist_ok=True)
+            env = child_env(home, tls.ca_file, sts.url)
+            if name == OURS:
+                env["AWSPROCESSCREDS_PASSWORD"] = PASSWORD
+            return Command(name, (str(script),), env, stdin)
+
+        tools = [tool(OURS, ours_script)]
+        if baseline.script is not None:
+            # 0.0.2 asks with getpass: without a terminal it reads the password from stdin.
+            tools.append(tool(BASELINE, baseline.script, str(password_file)))
+        bare = Command(PYTHON, (python, "-c", "pass"), tools[0].env)
+        adfs2_tools = [with_args(t, tool_args(idp.entry_url)) for t in tools]
+        if len(tools) > 1:
+            baseline.problem = probe_login(spawner, adfs2_tools[1])
+            if baseline.problem:
+                log(f"baseline not measured: {baseline.problem}")
+                del tools[1:], adfs2_tools[1:]
+
+        log(f"cold logins: {args.cold_runs} per tool (+1 warm-up), interleaved")
+        cold = measure_cold(spawner, adfs2_tools, idp, args.cold_runs)
+        log(f"cache hits: {args.rounds} rounds (+{args.warmup} warm-up), interleaved")
+        hits = measure_hits(
+            spawner, [bare, *adfs2_tools], idp, rounds=args.rounds, warmup=args.warmup, progress=log
+        )
+        log(f"parallel cold start: {args.parallel} processes per tool")
+        parallel = {t.name: measure_parallel(spawner, t, idp, args.parallel) for t in adfs2_tools}
+        log("HTTP requests of one cold login per provider")
+        flows = [
+            ("AD FS 2.0", idp, "adfs", idp.entry_url, tools),
+            ("AD FS 2016+", modern, "adfs", modern.entry_url, tools),
+            ("Okta", okta, "okta", okta.app_url, tools),
+        ]
+        round_trips = measure_round_trips(spawner, flows)
+        return {
+            "rss_floor_mb": rss_floor(spawner, tools[0].env),
+            "cache_hit": {name: summary(runs) for name, runs in hits.items()},
+            "cache_hit_paired": paired_ratios(hits),
+            "cold_login": {name: summary(runs) for name, runs in cold.items()},
+            "parallel": parallel,
+            "round_trips": round_trips,
+        }
+
+
+def rss_floor(spawner: Spawner, env: dict[str, str]) -> float | None:
+    """The peak RSS the method reports for ``true``: nothing measured can be below it."""
+    true = shutil.which("true")
+    if true is None:
+        return None
+    return mb(max(spawner.one(Command("true", (true,), env)).maxrss_kib for _ in range(3)))
+
+
+def probe_login(spawner: Spawner, tool: Command) -> str | None:
+    """None when ``tool`` logs in against the emulators, else why it does not."""
+    clear_cache(tool)
+    run = spawner.one(tool)
+    try:
+        check_credentials(run, "a first login against the emulated AD FS 2.0 page")
+    except BenchError as exc:
+        return str(exc)
+    return None
+
+
+def measure_cold(
+    spawner: Spawner, tools: Sequence[Command], idp: AdfsEmulator, runs: int
+) -> dict[str, list[Run]]:
+    """``runs`` cold logins per tool (one more as warm-up), interleaved, cache emptied
+    before each; each must log in exactly once at the IdP and call moto's STS once."""
+    results: dict[str, list[Run]] = {tool.name: [] for tool in tools}
+    for round_ in range(runs + 1):
+        for tool in _rotated(tools, round_):
+            clear_cache(tool)
+            before, calls = idp.logins, sts_calls()
+            run = spawner.one(tool)
+            check_credentials(run, f"cold login of {LABELS[tool.name]}")
+            if idp.logins != before + 1:
+                raise BenchError(f"{LABELS[tool.name]}: {idp.logins - before} IdP logins, not 1")
+            if _delta(sts_calls(), calls) not in (1, None):
+                raise BenchError(f"{LABELS[tool.name]} did not call the local STS once")
+            if round_ > 0:
+                results[tool.name].append(run)
+    return results
+
+
+def measure_hits(
+    spawner: Spawner,
+    commands: Sequence[Command],
+    idp: AdfsEmulator,
+    *,
+    rounds: int,
+    warmup: int,
+    progress: Callable[[str], None],
+) -> dict[str, list[Run]]:
+    """Interleaved cache hits: each round runs every command once, in a rotated order."""
+    results: dict[str, list[Run]] = {command.name: [] for command in commands}
+    logins = idp.logins
+    for round_ in range(warmup + rounds):
+        for command in _rotated(commands, round_):
+            run = spawner.one(command)
+            if command.name == PYTHON:
+                if run.exit != 0:
+                    raise BenchError(f"python -c pass: {run.failure()}")
+            else:
+                check_credentials(run, f"cache hit of {LABELS[command.name]}")
+            if round_ >= warmup:
+                results[command.name].append(run)
+        if (round_ + 1) % 10 == 0:
+            progress(f"  cache hits: {round_ + 1}/{warmup + rounds} rounds")
+    if idp.logins != logins:
+        raise BenchError(f"{idp.logins - logins} logins during the cache-hit runs: not hits")
+    return results
+
+
+def measure_parallel(
+    spawner: Spawner, tool: Command, idp: AdfsEmulator, processes: int
+) -> dict[str, Any]:
+    """Start ``processes`` copies at once with an empty cache; count the IdP logins."""
+    clear_cache(tool)
+    logins, calls = idp.logins, sts_calls()
+    runs = spawner.run([tool] * processes, timeout=PARALLEL_TIMEOUT)
+    failures = [run.failure() for run in runs if run.exit != 0]
+    return {
+        "processes": processes,
+        "idp_logins": idp.logins - logins,
+        "sts_calls": _delta(sts_calls(), calls),
+        "succeeded": processes - len(failures),
+        "failures": failures[:3],
+        "slowest_s": max(run.wall for run in runs),
+    }
+
+
+def measure_round_trips(
+    spawner: Spawner, flows: Sequence[tuple[str, Any, str, str, Sequence[Command]]]
+) -> dict[str, dict[str, Any]]:
+    """One uncached login per (provider, tool): the IdP requests and the STS calls."""
+    found: dict[str, dict[str, Any]] = {}
+    for label, emulator, provider, endpoint, tools in flows:
+        found[label] = {}
+        for tool in tools:
+            seen, calls = len(emulator.requests_seen), sts_calls()
+            run = spawner.one(with_args(tool, tool_args(endpoint, provider, "--no-cache")))
+            requests = [f"{method} {path}" for method, path in emulator.requests_seen[seen:]]
+            found[label][tool.name] = {
+                "ok": run.exit == 0,
+                "error": None if run.exit == 0 else run.failure(),
+                "idp_requests": requests,
+                "sts_calls": _delta(sts_calls(), calls),
+            }
+    return found
+
+
+def _rotated(items: Sequence[Command], round_: int) -> list[Command]:
+    shift = round_ % len(items)
+    return [*items[shift:], *items[:shift]]
+
+
+class Adfs2Emulator(AdfsEmulator):
+    """The AD FS 2.0 sign-in page with a root-relative form action.
+
+    The emulator renders the action as AD FS does, relative to the page it served
+    (``?SAMLRequest=...``, served after a redirect to ``/adfs/ls/``). awsprocesscreds
+    0.0.2 resolves the action against the entry URL instead and posts to the wrong
+    page (HTTP 404). ``/adfs/ls/?SAMLRequest=...`` names the same URL for both tools, so
+    both log in against the same page.
+    """
+
+    def _login_page(self, action: str, error: str | None = None, username: str = "") -> str:
+        if action.startswith("?"):
+            action = LOGIN_PATH + action
+        return super()._login_page(action, error, username)
+
+
+def sts_calls() -> int | None:
+    """AssumeRoleWithSAML calls moto has served so far (its state is process-wide), or
+    None if this moto keeps them elsewhere."""
+    try:
+        from moto.sts.models import sts_backends
+
+        return sum(
+            len(backend.assumed_roles)
+            for per_account in sts_backends.values()
+            for backend in per_account.values()
+        )
+    except Exception:
+        return None
+
+
+def _delta(after: int | None, before: int | None) -> int | None:
+    return None if after is None or before is None else after - before
