@@ -27,8 +27,8 @@ def executable() -> list[str]:
     """The absolute command that runs this installation (GUI programs and IDEs often
     have another PATH, and shims make every call slower)."""
     candidates = [Path(sys.executable).with_name(LAUNCHER)]
-    if Path(sys.argv[0]).name == LAUNCHER:  # the launcher that is running us now
-        candidates.insert(0, Path(sys.argv[0]))
+    if Path(sys.argv[0]).name == LAUNCHER:  # the launcher running us (pip --user)
+        candidates.append(Path(sys.argv[0]))
     for launcher in candidates:
         if launcher.is_file() and os.access(launcher, os.X_OK):
             return [str(launcher.absolute())]
