@@ -1,10 +1,11 @@
-"""On-disk credential cache: one small JSON file per key under ``~/.aws/``.
+"""On-disk credential cache: one small JSON file per key under ``~/.aws/``, as the
+login path sees it (the cache-hit path reads the same files through ``hotpath``,
+with the same functions for keys, locations and what counts as a valid entry).
 
-The cache-hit path runs on every ``aws`` command, so this module imports only the
-standard library (``filelock`` is imported when a login needs the lock). Entries are
-written atomically (temp file in the same directory, then ``os.replace``) with mode
-0600, inside directories of mode 0700. Anything unreadable, corrupt, foreign or too
-close to expiry is a miss, never a crash.
+Entries are written atomically (temp file in the same directory, then ``os.replace``)
+with mode 0600, inside directories of mode 0700. Anything unreadable, corrupt,
+foreign or too close to expiry is a miss, never a crash. A per-key file lock
+(``filelock``: released by the kernel when its holder dies) serialises logins.
 """
 
 from __future__ import annotations
@@ -14,13 +15,18 @@ import errno
 import json
 import logging
 import os
+import tempfile
 import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from awsprocesscreds.credentials import MIN_REMAINING, Credentials, format_expiration
-from awsprocesscreds.credentials import from_process_json as _credentials_from
+from awsprocesscreds.credentials import (
+    MIN_REMAINING,
+    Credentials,
+    format_expiration,
+    from_process_json,
+)
 from awsprocesscreds.errors import CacheLockTimeout
 from awsprocesscreds.hotpath import cache_directory as _directory_name
 from awsprocesscreds.hotpath import cache_key, read_entry
@@ -60,7 +66,7 @@ class FileCache:
                 log.debug("cache miss: the entry is expiring, unreadable or not ours")
             return None
         log.debug("cache hit")
-        return _credentials_from(document)
+        return from_process_json(document)
 
     def put(self, key: str, credentials: Credentials) -> None:
         """Store ``credentials`` atomically; a failure to write is logged, not raised
@@ -71,8 +77,6 @@ class FileCache:
             os.unlink(self.directory / f"{key}.failed")
 
     def _write_atomic(self, name: str, text: str) -> bool:
-        import tempfile  # not needed on the cache-hit path
-
         try:
             self._ensure_directory()
             fd, temp_name = tempfile.mkstemp(dir=self.directory, prefix=f".{name}.", suffix=".tmp")
@@ -120,7 +124,7 @@ class FileCache:
         """Hold the per-key login lock (an OS file lock, so a killed holder never
         blocks later runs); yields True when another run held it first. Raises
         CacheLockTimeout after ``timeout`` seconds of waiting."""
-        import filelock  # only a login needs it; keep it off the cache-hit path
+        import filelock  # only a login takes the lock
 
         self._ensure_directory()
         lock = filelock.FileLock(str(self.directory / f"{key}.lock"), mode=0o600)
