@@ -97,6 +97,19 @@ def test_okta_totp_wrong_then_right(
     assert run.code == 0, run.stderr
 
 
+@pytest.mark.parametrize(
+    ("factor", "label"), [("token", "RSA SecurID"), ("token:hardware", "YubiKey")]
+)
+def test_okta_token_codes(
+    tls: TestTls, env: dict[str, str], tmp_path: Path, factor: str, label: str
+) -> None:
+    with OktaEmulator(tls, factors=[factor], otp_code="864209") as idp:
+        run = run_cli(okta(idp), env, tmp_path, [OKTA_PASSWORD, (rf"{label} code: ", "864209")])
+        assert idp.verify_calls == 1
+    assert run.code == 0, run.stderr
+    run.credentials()
+
+
 def test_okta_code_refused_three_times(tls: TestTls, env: dict[str, str], tmp_path: Path) -> None:
     with OktaEmulator(tls, factors=["token"]) as idp:
         dialogue = [OKTA_PASSWORD] + [(r"RSA SecurID code: ", "999999")] * 3
