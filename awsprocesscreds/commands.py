@@ -28,7 +28,7 @@ def roles(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from awsprocesscreds.roles import roles_by_account
     from awsprocesscreds.terminal import TerminalInteractor
 
-    assertion = fetch_assertion(request_from(args), TerminalInteractor(env))
+    assertion = fetch_assertion(request_from(args), TerminalInteractor(env), env)
     _print("\n".join(roles_by_account(assertion.roles)))
     return 0
 

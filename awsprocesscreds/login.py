@@ -31,7 +31,7 @@ from awsprocesscreds.passwords import PasswordStore, RememberingInteractor
 from awsprocesscreds.registry import load_authenticator
 from awsprocesscreds.request import CredentialRequest
 from awsprocesscreds.roles import select_role
-from awsprocesscreds.terminal import TerminalInteractor
+from awsprocesscreds.terminal import PASSWORD_ENV, TerminalInteractor
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def obtain(
                 raise AuthenticationError(f"{refusal} (seconds ago, in another run)")
         person = interactor or TerminalInteractor(env)
         try:
-            assertion = fetch_assertion(request, person)
+            assertion = fetch_assertion(request, person, env)
         except AuthenticationError as exc:
             if cache is not None:
                 cache.record_failure(key, str(exc))
@@ -115,11 +115,17 @@ def password_store(request: CredentialRequest) -> PasswordStore | None:
     return PasswordStore(urlsplit(request.endpoint).hostname or request.endpoint, request.username)
 
 
-def fetch_assertion(request: CredentialRequest, interactor: Interactor) -> saml.SamlAssertion:
+def fetch_assertion(
+    request: CredentialRequest, interactor: Interactor, env: Mapping[str, str]
+) -> saml.SamlAssertion:
     """Log in to the IdP and return the parsed assertion. With --keyring, a stored
     password is tried first; if the IdP refuses it, it is forgotten and the person
-    is asked once."""
+    is asked once. A password given in the environment wins over the keyring and is
+    not stored in it."""
     store = password_store(request)
+    if store is not None and env.get(PASSWORD_ENV):
+        log.debug("%s is set; the keyring is not used", PASSWORD_ENV)
+        store = None
     if store is None:
         return saml.parse_assertion(_login(request, interactor))
     remembering = RememberingInteractor(interactor, store)

@@ -92,6 +92,20 @@ def test_a_locked_account_is_not_asked_again(
     assert stored(keyring_env) == entry
 
 
+def test_a_password_in_the_environment_wins_over_the_keyring(
+    tls: TestTls, keyring_env: dict[str, str]
+) -> None:
+    entry = {"awsprocesscreds:127.0.0.1|alice@example.com": "old password"}
+    Path(keyring_env["AWSPROCESSCREDS_TEST_KEYRING"]).write_text(json.dumps(entry))
+    with AdfsEmulator(tls) as idp:
+        run = run_without_terminal(
+            adfs(idp, "--keyring"), {**keyring_env, "AWSPROCESSCREDS_PASSWORD": PASSWORD}
+        )
+        assert idp.password_posts == 1
+    assert run.code == 0, run.stderr
+    assert stored(keyring_env) == entry
+
+
 def test_keyring_is_not_used_without_the_option(
     tls: TestTls, keyring_env: dict[str, str], tmp_path: Path
 ) -> None:
