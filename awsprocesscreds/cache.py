@@ -15,7 +15,6 @@ import errno
 import json
 import logging
 import os
-import tempfile
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -28,6 +27,7 @@ from awsprocesscreds.credentials import (
     from_process_json,
 )
 from awsprocesscreds.errors import CacheLockTimeout
+from awsprocesscreds.files import write_atomic
 from awsprocesscreds.hotpath import cache_directory as _directory_name
 from awsprocesscreds.hotpath import cache_key, read_entry
 
@@ -46,6 +46,11 @@ class FileCache:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+
+    @classmethod
+    def of_home(cls) -> FileCache:
+        """The person's cache; the directory follows $HOME."""
+        return cls(cache_directory(Path.home()))
 
     def path_for(self, key: str) -> Path:
         return self.directory / f"{key}.json"
@@ -79,17 +84,7 @@ class FileCache:
     def _write_atomic(self, name: str, text: str) -> bool:
         try:
             self._ensure_directory()
-            fd, temp_name = tempfile.mkstemp(dir=self.directory, prefix=f".{name}.", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(text)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(temp_name, self.directory / name)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp_name)
-                raise
+            write_atomic(self.directory / name, text, mode=0o600)
         except OSError as exc:
             log.warning("could not write the credential cache in %s: %s", self.directory, exc)
             return False

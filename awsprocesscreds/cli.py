@@ -15,7 +15,13 @@ from collections.abc import Callable, Mapping, Sequence
 
 from awsprocesscreds import __version__
 from awsprocesscreds.errors import AwsProcessCredsError, UserAbort
-from awsprocesscreds.request import MFA_FACTORS, CredentialRequest
+from awsprocesscreds.hotpath import MAX_DURATION, MIN_DURATION
+from awsprocesscreds.request import (
+    DEFAULT_MFA_TIMEOUT,
+    DEFAULT_TIMEOUT,
+    MFA_FACTORS,
+    CredentialRequest,
+)
 
 PROG = "awsprocesscreds-saml"
 SUBCOMMANDS = ("roles", "configure", "logout", "console")
@@ -45,14 +51,14 @@ def _identity_options(required: bool) -> argparse.ArgumentParser:
     group.add_argument(
         "--mfa-timeout",
         type=_positive,
-        default=60.0,
+        default=DEFAULT_MFA_TIMEOUT,
         metavar="SECONDS",
         help="how long to wait for a push or phone approval (default: 60)",
     )
     group.add_argument(
         "--timeout",
         type=_positive,
-        default=30.0,
+        default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help="how long to wait for each answer of the IdP and STS (default: 30)",
     )
@@ -218,8 +224,10 @@ def _duration(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of seconds") from None
-    if not 900 <= value <= 43200:
-        raise argparse.ArgumentTypeError("must be between 900 and 43200 seconds")
+    if not MIN_DURATION <= value <= MAX_DURATION:
+        raise argparse.ArgumentTypeError(
+            f"must be between {MIN_DURATION} and {MAX_DURATION} seconds"
+        )
     return value
 
 

@@ -36,6 +36,7 @@ def roles(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 def configure(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     """Write the profile's credential_process line; print it and a command to try."""
     from awsprocesscreds.profiles import command_line, config_path, update_profile, write_config
+    from awsprocesscreds.request import DEFAULT_MFA_TIMEOUT, DEFAULT_TIMEOUT
 
     arguments = ["-e", args.endpoint, "-u", args.username, "-p", args.provider.lower()]
     if args.role_arn:
@@ -44,9 +45,9 @@ def configure(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         arguments += ["--duration", str(args.duration)]
     if args.mfa_factor:
         arguments += ["--mfa-factor", args.mfa_factor]
-    if args.mfa_timeout != 60.0:
+    if args.mfa_timeout != DEFAULT_MFA_TIMEOUT:
         arguments += ["--mfa-timeout", f"{args.mfa_timeout:g}"]
-    if args.timeout != 30.0:
+    if args.timeout != DEFAULT_TIMEOUT:
         arguments += ["--timeout", f"{args.timeout:g}"]
     if args.keyring:
         arguments.append("--keyring")
@@ -72,15 +73,13 @@ def configure(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 def logout(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     """Remove cached credentials (one profile's, or --all) and, with --keyring, the
     stored password."""
-    from pathlib import Path
-
-    from awsprocesscreds.cache import FileCache, cache_directory, cache_key
+    from awsprocesscreds.cache import FileCache, cache_key
     from awsprocesscreds.cli import request_from
 
     identified = bool(args.endpoint and args.username and args.provider)
     if args.keyring and not identified:
         raise ConfigurationError("forgetting a stored password needs -e, -u and -p")
-    cache = FileCache(cache_directory(Path.home()))
+    cache = FileCache.of_home()
     removed = cache.clear() if args.all else 0
     if identified:
         request = request_from(args)

@@ -43,6 +43,8 @@ MIN_REMAINING_SECONDS = 15 * 60
 #: A cache entry is a few hundred bytes; anything much larger is not ours.
 MAX_ENTRY_BYTES = 64 * 1024
 EXPIRATION_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+#: STS's range for DurationSeconds (and the SAML SessionDuration attribute).
+MIN_DURATION, MAX_DURATION = 900, 43200
 FIELDS = ("AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration")
 
 #: Options whose values pick the cache entry, and options that only change how a
@@ -212,7 +214,9 @@ def parse_plain_args(argv: Sequence[str]) -> dict[str, str | int | None] | None:
     if not {"endpoint", "username", "provider"} <= found.keys():
         return None
     duration = found.get("duration")
-    if duration is not None and not (duration.isdigit() and 900 <= int(duration) <= 43200):
+    if duration is not None and not (
+        duration.isdigit() and MIN_DURATION <= int(duration) <= MAX_DURATION
+    ):
         return None
     return key_parts(
         found["provider"],
@@ -226,8 +230,10 @@ def parse_plain_args(argv: Sequence[str]) -> dict[str, str | int | None] | None:
 def serve(argv: Sequence[str], env: Mapping[str, str]) -> str | None:
     """The cached document text for a plain invocation, or None."""
     parts = parse_plain_args(argv)
+    if parts is None:
+        return None
     home = env.get("HOME") or os.path.expanduser("~")
-    if parts is None or not home:
+    if not home:
         return None
     path = os.path.join(cache_directory(home), cache_key(parts) + ".json")
     document = read_entry(path, expiration_after(MIN_REMAINING_SECONDS))

@@ -12,18 +12,16 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timezone
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from awsprocesscreds import saml, sts
 from awsprocesscreds.authenticators.base import LoginContext
-from awsprocesscreds.cache import FileCache, cache_directory, cache_key
+from awsprocesscreds.cache import FileCache, cache_key
 from awsprocesscreds.credentials import Credentials
 from awsprocesscreds.errors import (
     AccountLocked,
     AuthenticationError,
     NoTerminal,
-    RoleSelectionError,
 )
 from awsprocesscreds.http import IdpSession
 from awsprocesscreds.interaction import Interactor, run_flow
@@ -48,8 +46,8 @@ def _utc_now() -> datetime:
 
 
 def open_cache(request: CredentialRequest) -> FileCache | None:
-    """The cache for ``request`` (None with --no-cache); the directory follows $HOME."""
-    return FileCache(cache_directory(Path.home())) if request.use_cache else None
+    """The cache for ``request`` (None with --no-cache)."""
+    return FileCache.of_home() if request.use_cache else None
 
 
 def obtain(
@@ -168,11 +166,9 @@ def assume(
     log.debug("assertion grants %d role(s)", len(assertion.roles))
     try:
         role = run_flow(select_role(assertion.roles, request.role_arn), interactor)
-    except NoTerminal as exc:
-        raise RoleSelectionError(
-            "your SAML assertion holds several roles; choose one with -a/--role-arn: "
-            + ", ".join(r.role_arn for r in assertion.roles)
-        ) from exc
+    except NoTerminal:
+        # Nobody to show the menu to: the error that lists the roles.
+        role = saml.choose_role(assertion.roles, None)
     log.debug("role %s", role.role_arn)
     settings = sts.StsSettings.from_env(env, timeout=request.timeout)
     # The client is built only now that the assertion is in hand: botocore's import

@@ -3,15 +3,15 @@ every other line, comment and profile exactly as it was."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shlex
 import stat
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+
+from awsprocesscreds.files import write_atomic
 
 LAUNCHER = "awsprocesscreds-saml"
 _SECTION = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(?:[#;].*)?$")
@@ -88,13 +88,4 @@ def write_config(path: Path, text: str) -> None:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
         mode = 0o600
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+    write_atomic(path, text, mode)

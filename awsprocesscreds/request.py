@@ -8,6 +8,9 @@ from awsprocesscreds.hotpath import key_parts
 
 #: ``--mfa-factor`` choices (Okta factor kinds; AD FS adapters choose for themselves).
 MFA_FACTORS = ("push", "totp", "sms", "call", "email", "token")
+#: Seconds to wait for a push or phone approval, and for each IdP or STS answer.
+DEFAULT_MFA_TIMEOUT = 60.0
+DEFAULT_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
@@ -18,8 +21,8 @@ class CredentialRequest:
     role_arn: str | None = None
     duration: int | None = None
     mfa_factor: str | None = None
-    mfa_timeout: float = 60.0
-    timeout: float = 30.0
+    mfa_timeout: float = DEFAULT_MFA_TIMEOUT
+    timeout: float = DEFAULT_TIMEOUT
     use_cache: bool = True
     keyring: bool = False
 

@@ -16,6 +16,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from awsprocesscreds.errors import RoleSelectionError, SamlAssertionError
+from awsprocesscreds.hotpath import MAX_DURATION, MIN_DURATION
 
 ROLE_ATTRIBUTE = "https://aws.amazon.com/SAML/Attributes/Role"
 SESSION_NAME_ATTRIBUTE = "https://aws.amazon.com/SAML/Attributes/RoleSessionName"
@@ -131,7 +132,7 @@ def parse_role_value(value: str) -> Role | None:
 
 def _duration(values: list[str]) -> int | None:
     for value in values:
-        if value.isdigit() and 900 <= int(value) <= 43200:
+        if value.isdigit() and MIN_DURATION <= int(value) <= MAX_DURATION:
             return int(value)
     return None
 

@@ -23,8 +23,7 @@ from typing import ClassVar
 import requests
 
 from awsprocesscreds.interaction import Flow
-
-DEFAULT_MFA_TIMEOUT = 60.0
+from awsprocesscreds.request import DEFAULT_MFA_TIMEOUT
 
 
 @dataclass(frozen=True)
