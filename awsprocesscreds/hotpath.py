@@ -101,22 +101,35 @@ def expiration_after(seconds: float, clock: Callable[[], float] = time.time) -> 
     return time.strftime(EXPIRATION_FORMAT, time.gmtime(clock() + seconds))
 
 
-def read_entry(path: str, fresh_until: str) -> dict[str, str | int] | None:
-    """The cached document at ``path`` if it is ours, whole, and expires no earlier
-    than ``fresh_until`` (an Expiration text); None for any kind of miss."""
+def read_own_file(path: str, limit: int) -> bytes | None:
+    """The first ``limit + 1`` bytes of ``path`` if it is a regular file owned by us,
+    else None (absent, a link, a FIFO or device, someone else's, unreadable). Opened
+    non-blocking and checked with ``fstat`` before any read, so a FIFO or device
+    planted at the path can never hold the run. Callers compare the length with
+    ``limit`` to refuse oversized files."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(path, flags)
     except OSError:
         return None
     try:
-        if hasattr(os, "getuid") and os.fstat(fd).st_uid != os.getuid():
+        status = os.fstat(fd)
+        if (status.st_mode & 0o170000) != 0o100000:  # S_IFMT / S_IFREG, without stat
+            return None
+        if hasattr(os, "getuid") and status.st_uid != os.getuid():
             return None  # planted by someone else
-        data = os.read(fd, MAX_ENTRY_BYTES + 1)
+        return os.read(fd, limit + 1)
     except OSError:
         return None
     finally:
         os.close(fd)
-    if len(data) > MAX_ENTRY_BYTES:
+
+
+def read_entry(path: str, fresh_until: str) -> dict[str, str | int] | None:
+    """The cached document at ``path`` if it is ours, whole, and expires no earlier
+    than ``fresh_until`` (an Expiration text); None for any kind of miss."""
+    data = read_own_file(path, MAX_ENTRY_BYTES)
+    if data is None or len(data) > MAX_ENTRY_BYTES:
         return None
     try:
         document = parse_flat_object(data.decode("utf-8"))

@@ -26,6 +26,28 @@ _SAML_NS = "urn:oasis:names:tc:SAML:2.0:assertion"
 MAX_ASSERTION_CHARS = 1024 * 1024
 
 
+def role_arn_parts(arn: str) -> tuple[str, str, str] | None:
+    """(partition, account, role name with its path) of an IAM role ARN such as
+    ``arn:aws:iam::123456789012:role/Dev``; None when ``arn`` is not one."""
+    fields = arn.split(":", 5)
+    if len(fields) != 6:
+        return None
+    prefix, partition, service, region, account, resource = fields
+    kind, _, name = resource.partition("/")
+    if (
+        prefix != "arn"
+        or not partition
+        or not all(c.isascii() and (c.islower() or c == "-") for c in partition)
+        or service != "iam"
+        or region
+        or not (len(account) == 12 and account.isascii() and account.isdigit())
+        or kind != "role"
+        or not name
+    ):
+        return None
+    return partition, account, name
+
+
 @dataclass(frozen=True)
 class Role:
     """A role the assertion lets the person assume, with the SAML provider to name."""
