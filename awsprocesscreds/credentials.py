@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from awsprocesscreds.hotpath import MIN_REMAINING_SECONDS, is_plain_value, render
+from awsprocesscreds.hotpath import (
+    MIN_REMAINING_SECONDS,
+    is_plain_value,
+    is_process_document,
+    render,
+)
 
 #: botocore re-runs the process when fewer than 15 minutes are left (advisory refresh);
 #: credentials handed out inside that window make it re-run us on every API call.
@@ -71,17 +76,14 @@ def parse_expiration(text: str) -> datetime:
 
 
 def from_process_json(document: Any) -> Credentials:
-    """Read a credential_process document back; raise ValueError unless it is exactly one."""
-    if not isinstance(document, dict) or document.get("Version") != 1:
+    """Read a credential_process document back; raise ValueError unless it is exactly
+    one we could have written (``hotpath.is_process_document``: the rules the
+    cache-hit path applies, so both paths take and refuse the same entries)."""
+    if not isinstance(document, dict) or not is_process_document(document):
         raise ValueError("not a credential_process document")
-    fields = ("AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration")
-    values = [document.get(name) for name in fields]
-    if not all(isinstance(value, str) and value for value in values):
-        raise ValueError("missing credential fields")
-    access_key_id, secret_access_key, session_token, expiration = values
     return Credentials(
-        access_key_id=str(access_key_id),
-        secret_access_key=str(secret_access_key),
-        session_token=str(session_token),
-        expiration=parse_expiration(str(expiration)),
+        access_key_id=document["AccessKeyId"],
+        secret_access_key=document["SecretAccessKey"],
+        session_token=document["SessionToken"],
+        expiration=parse_expiration(document["Expiration"]),
     )

@@ -107,6 +107,12 @@ def read_own_file(path: str, limit: int) -> bytes | None:
     non-blocking and checked with ``fstat`` before any read, so a FIFO or device
     planted at the path can never hold the run. Callers compare the length with
     ``limit`` to refuse oversized files."""
+    found = read_own(path, limit)
+    return None if found is None else found[0]
+
+
+def read_own(path: str, limit: int) -> tuple[bytes, float] | None:
+    """``read_own_file``, with the file's modification time (from the same ``fstat``)."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         fd = os.open(path, flags)
@@ -118,7 +124,7 @@ def read_own_file(path: str, limit: int) -> bytes | None:
             return None
         if hasattr(os, "getuid") and status.st_uid != os.getuid():
             return None  # planted by someone else
-        return os.read(fd, limit + 1)
+        return os.read(fd, limit + 1), status.st_mtime
     except OSError:
         return None
     finally:
@@ -135,24 +141,49 @@ def read_entry(path: str, fresh_until: str) -> dict[str, str | int] | None:
         document = parse_flat_object(data.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
         return None
-    if document is None or document.get("Version") != 1:
+    if document is None or not is_process_document(document):
         return None
-    if not all(is_plain_value(document.get(name)) for name in FIELDS):
-        return None
-    expiration = str(document["Expiration"])
     # Same fixed UTC format on both sides, so text order is time order.
-    if not is_expiration_text(expiration) or expiration < fresh_until:
+    if str(document["Expiration"]) < fresh_until:
         return None
     return document
 
 
-def is_expiration_text(text: str) -> bool:
-    """True for ``YYYY-MM-DDTHH:MM:SSZ`` exactly."""
-    shape = "dddd-dd-ddTdd:dd:ddZ"
-    return len(text) == len(shape) and all(
-        char.isdigit() and char.isascii() if want == "d" else char == want
-        for char, want in zip(text, shape, strict=True)
+def is_process_document(document: Mapping[str, object]) -> bool:
+    """True for a credential_process document we could have written: ``Version`` the
+    integer 1, the credential fields plain values, ``Expiration`` a real UTC moment in
+    our format, and every other value a string or a non-negative integer (what
+    ``parse_flat_object`` reads). The one definition both the cache-hit path and
+    ``credentials.from_process_json`` apply, so the two never disagree."""
+    version = document.get("Version")
+    if type(version) is not int or version != 1:  # not True, not 1.0
+        return False
+    if not all(is_plain_value(document.get(name)) for name in FIELDS):
+        return False
+    if not is_expiration_text(str(document["Expiration"])):
+        return False
+    return all(
+        isinstance(value, str) or (type(value) is int and value >= 0) for value in document.values()
     )
+
+
+def is_expiration_text(text: str) -> bool:
+    """True for ``YYYY-MM-DDTHH:MM:SSZ`` exactly, naming a real moment: a month of the
+    year, a day of that month (leap years counted), no leap second. The same texts
+    ``datetime`` accepts, without importing it."""
+    shape = "dddd-dd-ddTdd:dd:ddZ"
+    if len(text) != len(shape) or not all(
+        "0" <= char <= "9" if want == "d" else char == want
+        for char, want in zip(text, shape, strict=True)
+    ):
+        return False
+    year, month, day = int(text[0:4]), int(text[5:7]), int(text[8:10])
+    hour, minute, second = int(text[11:13]), int(text[14:16]), int(text[17:19])
+    if year < 1 or not 1 <= month <= 12:
+        return False
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]
+    return 1 <= day <= days and hour <= 23 and minute <= 59 and second <= 59
 
 
 def parse_flat_object(text: str) -> dict[str, str | int] | None:
@@ -181,8 +212,8 @@ def parse_flat_object(text: str) -> dict[str, str | int] | None:
             start = i
             while i < end and "0" <= text[i] <= "9":
                 i += 1
-            if i == start:
-                return None
+            if i == start or (text[start] == "0" and i - start > 1):
+                return None  # JSON has no leading zeros: "01" is not a number
             result[key] = int(text[start:i])
         i = _skip(text, i)
         if i < end and text[i] == ",":
@@ -228,7 +259,8 @@ def parse_plain_args(argv: Sequence[str]) -> dict[str, str | int | None] | None:
         return None
     duration = found.get("duration")
     if duration is not None and not (
-        duration.isdigit() and MIN_DURATION <= int(duration) <= MAX_DURATION
+        # ASCII digits only: "²".isdigit() is true, and int() refuses it.
+        duration.isascii() and duration.isdigit() and MIN_DURATION <= int(duration) <= MAX_DURATION
     ):
         return None
     return key_parts(
@@ -246,8 +278,8 @@ def serve(argv: Sequence[str], env: Mapping[str, str]) -> str | None:
     if parts is None:
         return None
     home = env.get("HOME") or os.path.expanduser("~")
-    if not home:
-        return None
+    if not os.path.isabs(home):
+        return None  # a relative HOME would put the cache under the working directory
     path = os.path.join(cache_directory(home), cache_key(parts) + ".json")
     document = read_entry(path, expiration_after(MIN_REMAINING_SECONDS))
     if document is None:
@@ -277,7 +309,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``awsprocesscreds-saml``: print a cached document, or hand over
     to the full CLI."""
     args = sys.argv[1:] if argv is None else list(argv)
-    document = serve(args, os.environ)
+    try:
+        document = serve(args, os.environ)
+    except Exception:
+        # This path must never fail: whatever it cannot handle, the full CLI decides
+        # (with its own messages, and a traceback only under -v).
+        document = None
     if document is not None:
         sys.stdout.write(document + "\n")
         sys.stdout.flush()
