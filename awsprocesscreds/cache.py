@@ -5,7 +5,12 @@ with the same functions for keys, locations and what counts as a valid entry).
 Entries are written atomically (temp file in the same directory, then ``os.replace``)
 with mode 0600, inside directories of mode 0700. Anything unreadable, corrupt,
 foreign or too close to expiry is a miss, never a crash. A per-key file lock
-(``filelock``: released by the kernel when its holder dies) serialises logins.
+(``locks``: released by the kernel when its holder dies) serialises logins.
+
+Files of a key ``K`` (64 hex digits): ``K.json`` (the entry), ``K.lock``, ``K.failed``
+(a refused login, for runs that waited on it), ``K.duration`` (see ``durations``),
+and temp files ``.K.<suffix>.XXXX.tmp`` while one of them is written. Nothing else in
+the directory is ours, and nothing else is touched.
 """
 
 from __future__ import annotations
@@ -15,25 +20,53 @@ import errno
 import json
 import logging
 import os
+import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
+from awsprocesscreds import locks
 from awsprocesscreds.credentials import (
     MIN_REMAINING,
     Credentials,
     format_expiration,
     from_process_json,
 )
+from awsprocesscreds.durations import (
+    NOTE_LIFETIME,
+    NOTE_MAX_BYTES,
+    NOTE_SUFFIX,
+    note_name,
+    note_text,
+    read_note,
+)
 from awsprocesscreds.errors import CacheLockTimeout
-from awsprocesscreds.files import write_atomic
+from awsprocesscreds.files import read_own_text, remove_stale, write_atomic
+from awsprocesscreds.hotpath import (
+    MIN_REMAINING_SECONDS,
+    cache_key,
+    expiration_after,
+    read_entry,
+)
 from awsprocesscreds.hotpath import cache_directory as _directory_name
-from awsprocesscreds.hotpath import cache_key, read_entry
 
 __all__ = ["FileCache", "cache_directory", "cache_key"]
 
 log = logging.getLogger(__name__)
+
+#: A refusal note younger than this may still be read by a run that waited on the
+#: lock (``login.RECENT_FAILURE`` is shorter), so tidying leaves it and its lock alone.
+FAILURE_KEPT_SECONDS = 60.0
+_OURS = re.compile(r"(?P<key>[0-9a-f]{64})\.(?P<kind>json|lock|failed|duration)")
+_OUR_TEMP = re.compile(r"\.[0-9a-f]{64}\.(json|failed|duration)\.[^.]+\.tmp")
+#: Our temp file this much older than now belongs to a run that died between writing
+#: and renaming it (a live write takes milliseconds).
+STALE_TEMP_SECONDS = 60.0
+
+
+def _is_note(name: str) -> bool:
+    return name.endswith(NOTE_SUFFIX) and _OURS.fullmatch(name) is not None
 
 
 def cache_directory(home: Path) -> Path:
@@ -44,13 +77,24 @@ def cache_directory(home: Path) -> Path:
 class FileCache:
     """A directory of credential entries, one file per key."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, clock: Callable[[], float] = time.time) -> None:
         self.directory = directory
+        self._clock = clock
 
     @classmethod
-    def of_home(cls) -> FileCache:
-        """The person's cache; the directory follows $HOME."""
-        return cls(cache_directory(Path.home()))
+    def of_home(cls) -> FileCache | None:
+        """The person's cache (the directory follows $HOME), or None, with a warning,
+        when HOME is unusable: unknown, or relative (which would put the cache under
+        whatever directory the AWS tool happens to run in)."""
+        try:
+            home = Path.home()
+        except RuntimeError:
+            log.warning("cannot tell your home directory; the credential cache is not used")
+            return None
+        if not home.is_absolute():
+            log.warning("HOME is not an absolute path (%s); the credential cache is not used", home)
+            return None
+        return cls(cache_directory(home))
 
     def path_for(self, key: str) -> Path:
         return self.directory / f"{key}.json"
@@ -75,11 +119,13 @@ class FileCache:
 
     def put(self, key: str, credentials: Credentials) -> None:
         """Store ``credentials`` atomically; a failure to write is logged, not raised
-        (the person still gets their credentials, only the next call logs in again)."""
+        (the person still gets their credentials, only the next call logs in again).
+        Also tidies the directory (see ``tidy``)."""
         if self._write_atomic(f"{key}.json", credentials.to_process_json()):
             log.debug("cache written")
         with contextlib.suppress(OSError):
             os.unlink(self.directory / f"{key}.failed")
+        self.tidy()
 
     def _write_atomic(self, name: str, text: str) -> bool:
         try:
@@ -91,17 +137,24 @@ class FileCache:
         return True
 
     def clear(self) -> int:
-        """Remove every entry (and refusal note); returns how many entries there were."""
+        """Remove every file of ours (entries, refusal and duration notes, temp files,
+        and the lock files no run holds); returns how many entries there were."""
         removed = 0
-        try:
-            names = os.listdir(self.directory)
-        except OSError:
-            return 0
-        for name in names:
-            if name.endswith((".json", ".failed")) and not name.startswith("."):
-                with contextlib.suppress(OSError):
-                    os.unlink(self.directory / name)
-                    removed += name.endswith(".json")
+        for name in self._names():
+            path = self.directory / name
+            ours = _OURS.fullmatch(name)
+            if ours is not None and ours["kind"] == "lock":
+                continue  # after the entries: see below
+            if ours is None and not _OUR_TEMP.fullmatch(name):
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+                removed += ours is not None and ours["kind"] == "json"
+        for name in self._names():
+            ours = _OURS.fullmatch(name)
+            if ours is not None and ours["kind"] == "lock":
+                # A held lock belongs to a login in progress: it stays, unbroken.
+                locks.remove_if_free(self.directory / name)
         return removed
 
     def delete(self, key: str) -> bool:
@@ -114,32 +167,60 @@ class FileCache:
             return False
         return True
 
+    def tidy(self) -> None:
+        """Remove what nobody will read again: temp files a killed run left (they may
+        hold credentials), entries that can no longer be served with their lock and
+        refusal files, lock files without an entry, and expired duration notes.
+        Entries and locks are only removed while holding the key's lock, so a login
+        in progress is never disturbed."""
+        now = self._clock()
+        remove_stale(self.directory, _OUR_TEMP.fullmatch, now, STALE_TEMP_SECONDS)
+        remove_stale(self.directory, _is_note, now, NOTE_LIFETIME)
+        fresh_until = expiration_after(MIN_REMAINING_SECONDS, clock=self._clock)
+        keys = set()
+        for name in self._names():
+            ours = _OURS.fullmatch(name)
+            if ours is not None and ours["kind"] in ("json", "lock"):
+                keys.add(ours["key"])
+        for key in sorted(keys):
+            if read_entry(str(self.path_for(key)), fresh_until) is None:
+                self._drop_key(key, fresh_until, now)
+
+    def _drop_key(self, key: str, fresh_until: str, now: float) -> None:
+        failed = self.directory / f"{key}.failed"
+        try:
+            with locks.hold(self.directory / f"{key}.lock", 0, "tidying") as held:
+                if read_entry(str(self.path_for(key)), fresh_until) is not None:
+                    return  # a login has just written it
+                found = read_own_text(failed, 4096)
+                if found is not None and now - found[1] < FAILURE_KEPT_SECONDS:
+                    return
+                for path in (self.path_for(key), failed):
+                    with contextlib.suppress(OSError):
+                        os.unlink(path)
+                held.remove()
+        except (OSError, CacheLockTimeout):
+            pass  # unwritable, or held by a login in progress: leave it
+
     @contextlib.contextmanager
     def lock(self, key: str, timeout: float) -> Iterator[bool]:
         """Hold the per-key login lock (an OS file lock, so a killed holder never
         blocks later runs); yields True when another run held it first. Raises
-        CacheLockTimeout after ``timeout`` seconds of waiting."""
-        import filelock  # only a login takes the lock
-
+        CacheLockTimeout after ``timeout`` seconds of waiting. When the key has no
+        entry to serve at the end (the login failed), the lock file is removed
+        before it is released, so lock files do not pile up."""
         self._ensure_directory()
-        lock = filelock.FileLock(str(self.directory / f"{key}.lock"), mode=0o600)
-        contended = False
-        try:
+        path = self.directory / f"{key}.lock"
+        description = "another awsprocesscreds-saml login for the same profile"
+        with locks.hold(path, timeout, description) as held:
+            if held.contended:
+                log.debug("another run was logging in with the same settings; waited")
             try:
-                lock.acquire(timeout=0)
-            except filelock.Timeout:
-                contended = True
-                log.debug("another run is logging in with the same settings; waiting")
-                lock.acquire(timeout=timeout)
-        except filelock.Timeout as exc:
-            raise CacheLockTimeout(
-                f"another awsprocesscreds-saml login for the same profile has been running "
-                f"for over {timeout:.0f} s; finish or stop it, then try again"
-            ) from exc
-        try:
-            yield contended
-        finally:
-            lock.release()
+                yield held.contended
+            finally:
+                fresh_until = expiration_after(MIN_REMAINING_SECONDS, clock=self._clock)
+                if read_entry(str(self.path_for(key)), fresh_until) is None:
+                    held.remove()
 
     def record_failure(self, key: str, message: str) -> None:
         """Remember, briefly, that a login for ``key`` was refused (never a secret:
@@ -147,16 +228,39 @@ class FileCache:
         self._write_atomic(f"{key}.failed", json.dumps({"message": message}))
 
     def recent_failure(self, key: str, within: float) -> str | None:
-        """The message of a refusal recorded less than ``within`` seconds ago."""
-        path = self.directory / f"{key}.failed"
+        """The message of a refusal recorded less than ``within`` seconds ago. Read
+        only from a regular file we own (a FIFO planted there cannot hold us)."""
+        found = read_own_text(self.directory / f"{key}.failed", 4096)
+        if found is None:
+            return None
+        text, mtime = found
+        if not 0 <= self._clock() - mtime < within:
+            return None
         try:
-            age = time.time() - path.stat().st_mtime
-            if not 0 <= age < within:
-                return None
-            message = json.loads(path.read_text(encoding="utf-8")).get("message")
-        except (OSError, ValueError, AttributeError):
+            message = json.loads(text).get("message")
+        except (ValueError, AttributeError):
             return None
         return message if isinstance(message, str) else None
+
+    def accepted_duration(self, role_arn: str, asked: int) -> int | None:
+        """The shorter session ``role_arn`` accepted, in the last day, when ``asked``
+        seconds were asked for (see ``durations``); None when nothing is known."""
+        found = read_own_text(self.directory / note_name(role_arn, asked), NOTE_MAX_BYTES)
+        if found is None or not 0 <= self._clock() - found[1] < NOTE_LIFETIME:
+            return None
+        return read_note(found[0], asked)
+
+    def remember_duration(self, role_arn: str, asked: int, accepted: int) -> None:
+        """Note that ``role_arn`` accepted ``accepted`` seconds where ``asked`` was
+        refused; a failure to write costs only the note."""
+        if self._write_atomic(note_name(role_arn, asked), note_text(asked, accepted)):
+            log.debug("noted that this role accepts %d s sessions, not %d s", accepted, asked)
+
+    def _names(self) -> list[str]:
+        try:
+            return os.listdir(self.directory)
+        except OSError:
+            return []
 
     def _ensure_directory(self) -> None:
         # ~/.aws may hold other tools' secrets: create it private if it is missing, but

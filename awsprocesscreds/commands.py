@@ -79,11 +79,11 @@ def logout(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     identified = bool(args.endpoint and args.username and args.provider)
     if args.keyring and not identified:
         raise ConfigurationError("forgetting a stored password needs -e, -u and -p")
-    cache = FileCache.of_home()
-    removed = cache.clear() if args.all else 0
+    cache = FileCache.of_home()  # None (with a warning) when HOME cannot hold one
+    removed = cache.clear() if args.all and cache is not None else 0
     if identified:
         request = request_from(args)
-        if not args.all:
+        if not args.all and cache is not None:
             removed += int(cache.delete(cache_key(request.key_parts())))
         if args.keyring:
             from awsprocesscreds.login import password_store

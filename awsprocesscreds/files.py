@@ -1,11 +1,16 @@
-"""Replacing a file atomically: readers see the old content or the new, never half."""
+"""Our private files: replaced atomically (readers see the old content or the new,
+never half), and read only when they are regular files we own."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+
+from awsprocesscreds.hotpath import read_own
 
 
 def write_atomic(path: Path, text: str, mode: int) -> None:
@@ -24,3 +29,34 @@ def write_atomic(path: Path, text: str, mode: int) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def read_own_text(path: Path, limit: int) -> tuple[str, float] | None:
+    """The text (UTF-8) and modification time of ``path`` if it is a regular file we
+    own of at most ``limit`` bytes; None otherwise. Never blocks on a FIFO or device
+    (see ``hotpath.read_own``)."""
+    found = read_own(str(path), limit)
+    if found is None or len(found[0]) > limit:
+        return None
+    data, mtime = found
+    try:
+        return data.decode("utf-8"), mtime
+    except UnicodeDecodeError:
+        return None
+
+
+def remove_stale(directory: Path, is_ours: Callable[[str], object], now: float, age: float) -> int:
+    """Remove the regular files in ``directory`` whose names ``is_ours`` accepts and
+    that were last written more than ``age`` seconds before ``now``. Returns how many
+    were removed; errors are ignored (another run may be cleaning up too)."""
+    removed = 0
+    with contextlib.suppress(OSError), os.scandir(directory) as entries:
+        for entry in entries:
+            if not is_ours(entry.name):
+                continue
+            with contextlib.suppress(OSError):
+                status = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(status.st_mode) and now - status.st_mtime > age:
+                    os.unlink(entry.path)
+                    removed += 1
+    return removed

@@ -9,7 +9,7 @@ from tests.cli_runner import CLI, run_without_terminal
 from tests.conftest import PASSWORD, USER
 from tests.emulators import AdfsEmulator, TestTls
 
-HEAVY = ("boto3", "botocore", "requests", "urllib3", "bs4", "keyring", "filelock", "defusedxml")
+HEAVY = ("boto3", "botocore", "requests", "urllib3", "bs4", "keyring", "defusedxml")
 #: Standard-library modules the hit path avoids too: each costs milliseconds.
 AVOIDED = ("argparse", "json", "logging", "dataclasses", "typing", "datetime", "pathlib", "hashlib")
 #: Entry-point scanning (importlib.metadata) is login-only too.

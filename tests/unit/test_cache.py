@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 from awsprocesscreds.cache import FileCache, cache_directory, cache_key
 from awsprocesscreds.credentials import Credentials, format_expiration, parse_expiration
+from awsprocesscreds.durations import read_note
 from awsprocesscreds.errors import CacheLockTimeout
 from awsprocesscreds.request import CredentialRequest
 
@@ -24,7 +26,7 @@ def creds(expires_in: timedelta) -> Credentials:
 
 @pytest.fixture
 def cache(tmp_path: Path) -> FileCache:
-    return FileCache(cache_directory(tmp_path))
+    return FileCache(cache_directory(tmp_path), clock=NOW.timestamp)
 
 
 def test_directory_follows_home(tmp_path: Path) -> None:
@@ -152,11 +154,12 @@ def test_lock_reports_contention_and_times_out(cache: FileCache) -> None:
                 pass  # pragma: no cover
         with cache.lock("other", timeout=0.2) as other:  # different keys never wait
             assert other is False
-    lock_file = cache.directory / "k.lock"
-    assert stat.S_IMODE(lock_file.stat().st_mode) == 0o600
+        lock_file = cache.directory / "k.lock"
+        assert stat.S_IMODE(lock_file.stat().st_mode) == 0o600
 
 
 def test_recent_failure_is_remembered_briefly_and_cleared_by_success(cache: FileCache) -> None:
+    cache = FileCache(cache.directory)  # the note's age is by the real clock
     cache.record_failure("k", "AD FS refused the login")
     assert cache.recent_failure("k", within=30) == "AD FS refused the login"
     assert cache.recent_failure("other", within=30) is None
@@ -186,3 +189,135 @@ def test_credentials_repr_hides_secrets() -> None:
     text = repr(creds(timedelta(hours=1)))
     assert "secret/key" not in text
     assert "token==" not in text
+
+
+# --- files we read, files we leave behind -------------------------------------------
+
+KEY = "a" * 64
+OTHER = "b" * 64
+THIRD = "c" * 64
+
+
+def test_a_fifo_at_the_refusal_note_is_no_refusal_and_does_not_hang(cache: FileCache) -> None:
+    cache.directory.mkdir(parents=True)
+    fifo = cache.directory / f"{KEY}.failed"
+    os.mkfifo(fifo)
+    got: list[str | None] = []
+    reader = threading.Thread(target=lambda: got.append(cache.recent_failure(KEY, within=30)))
+    reader.start()
+    reader.join(timeout=10)
+    hung = reader.is_alive()
+    if hung:  # release the blocked open() so the thread can end
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join(timeout=10)
+    assert not hung
+    assert got == [None]
+
+
+def test_a_stale_temp_file_is_removed_when_the_cache_is_written(cache: FileCache) -> None:
+    cache.directory.mkdir(parents=True)
+    stale = cache.directory / f".{KEY}.json.k1ll3d_1.tmp"
+    fresh = cache.directory / f".{OTHER}.json.wr1t1ng2.tmp"
+    foreign = cache.directory / ".someone-elses.tmp"
+    for path in (stale, fresh, foreign):
+        path.write_text('{"SecretAccessKey": "left behind"}')
+    os.utime(stale, (0, 0))
+    os.utime(foreign, (0, 0))
+    cache.put(THIRD, creds(timedelta(hours=1)))
+    assert not stale.exists()
+    assert fresh.exists()  # may be a write in progress
+    assert foreign.exists()  # not ours
+
+
+def test_logout_all_removes_every_file_of_ours(cache: FileCache) -> None:
+    cache.put(KEY, creds(timedelta(hours=1)))
+    with cache.lock(OTHER, timeout=1):
+        cache.put(OTHER, creds(timedelta(hours=2)))
+    cache.record_failure(THIRD, "refused")
+    cache.remember_duration("arn:aws:iam::1:role/A", 28800, 3600)
+    (cache.directory / f".{KEY}.json.abcdefgh.tmp").write_text("{}")
+    (cache.directory / "README").write_text("not ours")
+    assert cache.clear() == 2
+    assert sorted(p.name for p in cache.directory.iterdir()) == ["README"]
+
+
+def test_logout_all_leaves_a_lock_a_login_holds(cache: FileCache) -> None:
+    with cache.lock(KEY, timeout=1):
+        cache.put(KEY, creds(timedelta(hours=1)))
+        assert cache.clear() == 1
+        assert (cache.directory / f"{KEY}.lock").exists()
+
+
+def test_lock_files_do_not_pile_up(tmp_path: Path) -> None:
+    clock = [NOW.timestamp()]
+    cache = FileCache(cache_directory(tmp_path), clock=lambda: clock[0])
+    with cache.lock(KEY, timeout=1):
+        pass  # a login that failed: no entry
+    with cache.lock(OTHER, timeout=1):
+        cache.put(OTHER, Credentials("A", "S", "T", NOW + timedelta(hours=1)))
+    with cache.lock(THIRD, timeout=1):
+        cache.put(THIRD, Credentials("A", "S", "T", NOW + timedelta(hours=8)))
+    assert sorted(p.name for p in cache.directory.iterdir()) == [
+        f"{OTHER}.json",
+        f"{OTHER}.lock",
+        f"{THIRD}.json",
+        f"{THIRD}.lock",
+    ]
+    cache.delete(THIRD)  # logout of one profile: its lock stays, for now
+    clock[0] += 2 * 3600  # OTHER's entry has expired
+    cache.put(KEY, Credentials("A", "S", "T", NOW + timedelta(hours=10)))
+    assert sorted(p.name for p in cache.directory.iterdir()) == [f"{KEY}.json"]
+
+
+def test_tidying_leaves_a_fresh_refusal_for_the_runs_waiting_on_it(tmp_path: Path) -> None:
+    clock = [NOW.timestamp()]
+    cache = FileCache(cache_directory(tmp_path), clock=lambda: clock[0])
+    cache.directory.mkdir(parents=True)
+    (cache.directory / f"{OTHER}.lock").write_text("")
+    cache.record_failure(OTHER, "refused")
+    os.utime(cache.directory / f"{OTHER}.failed", (clock[0], clock[0]))
+    cache.put(KEY, creds(timedelta(hours=1)))
+    assert (cache.directory / f"{OTHER}.failed").exists()
+    clock[0] += 120
+    cache.put(KEY, creds(timedelta(hours=1)))
+    assert not (cache.directory / f"{OTHER}.failed").exists()
+    assert not (cache.directory / f"{OTHER}.lock").exists()
+
+
+def test_role_duration_notes_are_remembered_for_a_day(tmp_path: Path) -> None:
+    clock = [NOW.timestamp()]
+    cache = FileCache(cache_directory(tmp_path), clock=lambda: clock[0])
+    role = "arn:aws:iam::123456789012:role/Dev"
+    assert cache.accepted_duration(role, 28800) is None
+    cache.remember_duration(role, 28800, 3600)
+    [note] = list(cache.directory.iterdir())
+    assert stat.S_IMODE(note.stat().st_mode) == 0o600
+    assert "Dev" not in note.name
+    assert "Dev" not in note.read_text()
+    os.utime(note, (clock[0], clock[0]))
+    assert cache.accepted_duration(role, 28800) == 3600
+    assert cache.accepted_duration(role, 7200) is None
+    assert cache.accepted_duration("arn:aws:iam::123456789012:role/Ops", 28800) is None
+    clock[0] += 25 * 3600
+    assert cache.accepted_duration(role, 28800) is None
+    cache.put(KEY, Credentials("A", "S", "T", NOW + timedelta(hours=30)))
+    assert not note.exists()  # expired notes are tidied away
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "accepted"),
+    [
+        ('{"asked": 28800, "accepted": 3600}', 28800, 3600),
+        ('{"asked": 28800, "accepted": 3600}', 7200, None),
+        ('{"asked": 28800, "accepted": 28800}', 28800, None),
+        ('{"asked": 28800, "accepted": 60}', 28800, None),
+        ('{"asked": 28800, "accepted": 3600.0}', 28800, None),
+        ('{"asked": 28800, "accepted": true}', 28800, None),
+        ('{"asked": "28800", "accepted": 3600}', 28800, None),
+        ('{"asked": 28800}', 28800, None),
+        ("[]", 28800, None),
+        ("not json", 28800, None),
+    ],
+)
+def test_reading_a_duration_note(text: str, asked: int, accepted: int | None) -> None:
+    assert read_note(text, asked) == accepted
