@@ -46,7 +46,8 @@ def _utc_now() -> datetime:
 
 
 def open_cache(request: CredentialRequest) -> FileCache | None:
-    """The cache for ``request`` (None with --no-cache)."""
+    """The cache for ``request``: None with --no-cache, or (with a warning) when HOME
+    cannot hold it."""
     return FileCache.of_home() if request.use_cache else None
 
 
@@ -77,7 +78,7 @@ def obtain(
             if cache is not None:
                 cache.record_failure(key, str(exc))
             raise
-        credentials = assume(request, assertion, person, env)
+        credentials = assume(request, assertion, person, env, memory=cache)
         if cache is not None:
             if credentials.is_fresh(now()):
                 cache.put(key, credentials)
@@ -161,8 +162,11 @@ def assume(
     assertion: saml.SamlAssertion,
     interactor: Interactor,
     env: Mapping[str, str],
+    memory: sts.DurationMemory | None = None,
 ) -> Credentials:
-    """Pick the role (asking when several and no -a) and exchange the assertion."""
+    """Pick the role (asking when several and no -a) and exchange the assertion;
+    ``memory`` keeps the session length each role accepts (the cache; see
+    ``durations``)."""
     log.debug("assertion grants %d role(s)", len(assertion.roles))
     try:
         role = run_flow(select_role(assertion.roles, request.role_arn), interactor)
@@ -174,4 +178,4 @@ def assume(
     # The client is built only now that the assertion is in hand: botocore's import
     # and set-up cost nothing when the login fails.
     client = sts.make_client(settings, role.partition)
-    return sts.assume_role(client, assertion, role, request.duration)
+    return sts.assume_role(client, assertion, role, request.duration, memory)

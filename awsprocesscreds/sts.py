@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from awsprocesscreds.credentials import Credentials
+from awsprocesscreds.credentials import Credentials, format_expiration
 from awsprocesscreds.errors import ConfigurationError, StsError
 from awsprocesscreds.saml import Role, SamlAssertion
 
@@ -109,32 +109,92 @@ def make_client(settings: StsSettings, partition: str) -> STSClient:
     return cast("STSClient", client)
 
 
+class DurationMemory(Protocol):
+    """Where the session length a role accepted instead of the asked one is kept
+    (``cache.FileCache``; see ``durations``)."""
+
+    def accepted_duration(self, role_arn: str, asked: int) -> int | None: ...
+
+    def remember_duration(self, role_arn: str, asked: int, accepted: int) -> None: ...
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 def assume_role(
-    client: STSClient, assertion: SamlAssertion, role: Role, duration: int | None
+    client: STSClient,
+    assertion: SamlAssertion,
+    role: Role,
+    duration: int | None,
+    memory: DurationMemory | None = None,
+    *,
+    now: Callable[[], datetime] = _utc_now,
 ) -> Credentials:
     """Exchange the assertion for credentials of ``role``. ``duration`` None means the
     assertion's SessionDuration, else 3600; an asked-for length above the role's
-    maximum is retried once with 3600. Raise StsError with STS's code and message."""
+    maximum is retried once with 3600, and ``memory`` (when given) keeps that answer
+    so the next login asks for 3600 directly. Raise StsError with STS's code and
+    message, or when the answer cannot be used (an unreadable Expiration, or
+    credentials that expired before they arrived: a wrong clock)."""
     from botocore.exceptions import ClientError
 
     asked = duration or assertion.session_duration or DEFAULT_DURATION
+    length = asked
+    known = memory.accepted_duration(role.role_arn, asked) if memory is not None else None
+    if known is not None:
+        log.debug("this role lately accepted %d s, not %d s; asking for that", known, asked)
+        length = known
     try:
-        answer = _call(client, assertion, role, asked)
+        answer = _call(client, assertion, role, length)
     except ClientError as exc:
         _, message = _client_error(exc)
-        if asked != DEFAULT_DURATION and "MaxSessionDuration" in message:
-            log.debug(
-                "a %d s session exceeds the role's MaxSessionDuration; retrying with %d s",
-                asked,
-                DEFAULT_DURATION,
-            )
-            try:
-                answer = _call(client, assertion, role, DEFAULT_DURATION)
-            except ClientError as retry_exc:
-                raise _sts_error(retry_exc) from retry_exc
-        else:
+        if length == DEFAULT_DURATION or "MaxSessionDuration" not in message:
             raise _sts_error(exc) from exc
-    return _credentials(answer)
+        log.debug(
+            "a %d s session exceeds the role's MaxSessionDuration; retrying with %d s",
+            length,
+            DEFAULT_DURATION,
+        )
+        length = DEFAULT_DURATION
+        try:
+            answer = _call(client, assertion, role, length)
+        except ClientError as retry_exc:
+            raise _sts_error(retry_exc) from retry_exc
+        if memory is not None:
+            memory.remember_duration(role.role_arn, asked, length)
+    credentials = _credentials(answer)
+    _refuse_expired(credentials, length, now())
+    return credentials
+
+
+def _refuse_expired(credentials: Credentials, length: int, now: datetime) -> None:
+    """Credentials already expired on arrival mean this computer's clock is ahead of
+    AWS's (or the endpoint is broken): every AWS call would fail with them."""
+    late = (now - credentials.expiration).total_seconds()
+    if late < 0:
+        return
+    # STS set Expiration to its own time plus the length we asked for.
+    skew = late + length
+    raise StsError(
+        f"AWS STS answered credentials that expire at {format_expiration(credentials.expiration)}, "
+        f"{_span(late)} before this computer's time: this computer's clock is about "
+        f"{_span(skew)} ahead of AWS's (or the STS endpoint is broken); set the clock "
+        "right and try again"
+    )
+
+
+def _span(seconds: float) -> str:
+    """A length of time for a person: "45 s", "12 min", "3 h 20 min", "2 days"."""
+    whole = round(seconds)
+    if whole < 120:
+        return f"{whole} s"
+    if whole < 2 * 3600:
+        return f"{whole // 60} min"
+    if whole < 2 * 86400:
+        hours, minutes = divmod(whole // 60, 60)
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{whole // 86400} days"
 
 
 def _call(
@@ -151,6 +211,14 @@ def _call(
             SAMLAssertion=assertion.encoded,
             DurationSeconds=duration,
         )
+    except ValueError as exc:
+        # botocore's parser raises it for a field it cannot convert, in practice a
+        # timestamp ("Invalid timestamp ..."): never a secret, but not for the person.
+        what = "an Expiration that is not a date" if "timestamp" in str(exc) else "a value"
+        raise StsError(
+            f"the STS endpoint answered {what} we cannot read; "
+            "check AWS_ENDPOINT_URL_STS and your proxy"
+        ) from exc
     except ResponseParserError as exc:
         raise StsError(
             "the STS endpoint answered something that is not an STS response; "

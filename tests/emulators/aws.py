@@ -4,9 +4,11 @@ federation endpoint (getSigninToken).
 
 Contract: `StsEmulator(tls, max_session_duration=3600)` answers the Query API action
 AssumeRoleWithSAML with XML like AWS (ErrorResponse with Code/Message on errors) and
-records each call's parameters in `calls`; `FederationEmulator(tls)` answers
-`GET /federation?Action=getSigninToken&Session=<json>` with `{"SigninToken": ...}` and
-records the sessions it saw in `sessions`.
+records each call's parameters in `calls`; `expiration_text` replaces the answer's
+Expiration with that text (a broken STS), `clock_skew` (seconds) shifts the emulator's
+clock (negative: credentials that expire before the client's time).
+`FederationEmulator(tls)` answers `GET /federation?Action=getSigninToken&Session=<json>`
+with `{"SigninToken": ...}` and records the sessions it saw in `sessions`.
 """
 
 from __future__ import annotations
@@ -41,11 +43,15 @@ class StsEmulator(EmulatorServer):
         *,
         max_session_duration: int = 3600,
         fail_with: tuple[str, str] | None = None,
+        expiration_text: str | None = None,
+        clock_skew: float = 0.0,
     ) -> None:
         """`fail_with` = (Code, Message) makes every call fail with that error."""
         super().__init__(tls)
         self.max_session_duration = max_session_duration
         self.fail_with = fail_with
+        self.expiration_text = expiration_text
+        self.clock_skew = clock_skew
         self.calls: list[dict[str, str]] = []
 
     assumed = Count()
@@ -72,13 +78,16 @@ class StsEmulator(EmulatorServer):
                 "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
             )
         self._bump("assumed")
-        expiration = datetime.now(timezone.utc) + timedelta(seconds=duration)
+        now = datetime.now(timezone.utc) + timedelta(seconds=self.clock_skew)
+        expiration = (now + timedelta(seconds=duration)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if self.expiration_text is not None:
+            expiration = escape(self.expiration_text)
         name = role.rsplit("/", 1)[-1]
         body = f"""<AssumeRoleWithSAMLResponse xmlns="{_NS}"><AssumeRoleWithSAMLResult>
 <Credentials><AccessKeyId>ASIA{secrets.token_hex(8).upper()}</AccessKeyId>
 <SecretAccessKey>{secrets.token_urlsafe(30)}</SecretAccessKey>
 <SessionToken>{secrets.token_urlsafe(120)}</SessionToken>
-<Expiration>{expiration.strftime("%Y-%m-%dT%H:%M:%SZ")}</Expiration></Credentials>
+<Expiration>{expiration}</Expiration></Credentials>
 <AssumedRoleUser><Arn>{escape(role)}/alice</Arn><AssumedRoleId>AROA:{name}</AssumedRoleId>
 </AssumedRoleUser><Audience>https://signin.aws.amazon.com/saml</Audience>
 </AssumeRoleWithSAMLResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata>

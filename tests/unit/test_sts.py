@@ -4,20 +4,21 @@ botocore's Stubber stands in for AWS where moto cannot (errors, the duration ret
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.stub import Stubber
 
+from awsprocesscreds.cache import FileCache, cache_directory
 from awsprocesscreds.errors import ConfigurationError, StsError
 from awsprocesscreds.saml import Role, SamlAssertion
 from awsprocesscreds.sts import StsSettings, assume_role, make_client, sts_region
 
 ROLE = Role("arn:aws:iam::123456789012:role/Dev", "arn:aws:iam::123456789012:saml-provider/ADFS")
 ASSERTION = SamlAssertion("PHNhbWw+", (ROLE,), "alice", None)
-EXPIRES = datetime(2026, 11, 23, 13, 0, tzinfo=timezone.utc)
+EXPIRES = datetime(2099, 11, 23, 13, 0, tzinfo=timezone.utc)
 ANSWER = {
     "Credentials": {
         "AccessKeyId": "ASIAEXAMPLEEXAMPLE01",
@@ -173,3 +174,45 @@ def test_unreachable_sts_is_a_clear_error() -> None:
     client = make_client(settings, "aws")
     with pytest.raises(StsError, match="cannot reach AWS STS"):
         assume_role(client, ASSERTION, ROLE, None)
+
+
+TOO_LONG = (
+    "ValidationError",
+    "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+)
+
+
+def test_the_accepted_duration_is_remembered_for_the_next_login(tmp_path: Path) -> None:
+    cache = FileCache(cache_directory(tmp_path))
+    assertion = SamlAssertion("PHNhbWw+", (ROLE,), "alice", 28800)
+    client, stub = _stubbed(("error", TOO_LONG, _params(28800)), ("ok", ANSWER, _params(3600)))
+    assume_role(client, assertion, ROLE, None, cache)
+    stub.assert_no_pending_responses()
+    client, stub = _stubbed(("ok", ANSWER, _params(3600)))  # one call, not two
+    assume_role(client, assertion, ROLE, None, cache)
+    stub.assert_no_pending_responses()
+    other = Role("arn:aws:iam::123456789012:role/Ops", ROLE.principal_arn)
+    client, stub = _stubbed(("ok", ANSWER, {**_params(28800), "RoleArn": other.role_arn}))
+    assume_role(client, assertion, other, None, cache)  # another role asks for its own
+    stub.assert_no_pending_responses()
+
+
+@pytest.mark.parametrize(
+    ("late", "skew"),
+    [(timedelta(seconds=1), "60 min"), (timedelta(hours=2), "3 h"), (timedelta(0), "60 min")],
+)
+def test_credentials_expired_on_arrival_name_the_clock_difference(
+    late: timedelta, skew: str
+) -> None:
+    client, _ = _stubbed(("ok", ANSWER, _params(3600)))
+    with pytest.raises(StsError, match="expire at") as caught:
+        assume_role(client, ASSERTION, ROLE, None, now=lambda: EXPIRES + late)
+    message = str(caught.value)
+    assert f"clock is about {skew} ahead of AWS's" in message
+    assert "2099-11-23T13:00:00Z" in message
+
+
+def test_credentials_that_expire_later_are_passed_on() -> None:
+    client, _ = _stubbed(("ok", ANSWER, _params(3600)))
+    got = assume_role(client, ASSERTION, ROLE, None, now=lambda: EXPIRES - timedelta(seconds=1))
+    assert got.expiration == EXPIRES
