@@ -212,9 +212,8 @@ class FileCache:
         self._ensure_directory()
         path = self.directory / f"{key}.lock"
         description = "another awsprocesscreds-saml login for the same profile"
-        with locks.hold(path, timeout, description) as held:
-            if held.contended:
-                log.debug("another run was logging in with the same settings; waited")
+        waiting = "another run is logging in with the same settings; waiting"
+        with locks.hold(path, timeout, description, lambda: log.debug(waiting)) as held:
             try:
                 yield held.contended
             finally:

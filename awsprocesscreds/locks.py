@@ -17,7 +17,7 @@ import fcntl
 import os
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,10 +44,16 @@ class Held:
 
 
 @contextlib.contextmanager
-def hold(path: Path, timeout: float, description: str) -> Iterator[Held]:
-    """Hold the exclusive lock of ``path`` (created 0600 when missing) for the block.
-    Raises CacheLockTimeout, naming ``description``, after ``timeout`` seconds of
-    waiting, and OSError when the file cannot be opened (an unwritable directory)."""
+def hold(
+    path: Path,
+    timeout: float,
+    description: str,
+    on_wait: Callable[[], object] | None = None,
+) -> Iterator[Held]:
+    """Hold the exclusive lock of ``path`` (created 0600 when missing) for the block;
+    ``on_wait`` is called once if another run holds it first. Raises CacheLockTimeout,
+    naming ``description``, after ``timeout`` seconds of waiting, and OSError when the
+    file cannot be opened (an unwritable directory, or not a regular file of ours)."""
     deadline = time.monotonic() + timeout
     contended = False
     while True:
@@ -55,6 +61,8 @@ def hold(path: Path, timeout: float, description: str) -> Iterator[Held]:
         try:
             _check_regular(fd, path)
             while not _try_lock(fd):
+                if not contended and on_wait is not None:
+                    on_wait()
                 contended = True
                 if time.monotonic() >= deadline:
                     raise CacheLockTimeout(

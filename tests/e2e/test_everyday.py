@@ -10,6 +10,7 @@ import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import boto3
@@ -252,6 +253,55 @@ def test_explicit_duration_above_the_maximum_is_retried_too(
         run = run_cli(adfs(idp, "--duration", "7200"), env, tmp_path, [PASSWORD_PROMPT])
     assert run.code == 0, run.stderr
     assert [call["DurationSeconds"] for call in sts.calls] == ["7200", "3600"]
+
+
+def test_a_roles_shorter_maximum_is_remembered(
+    tls: TestTls, sts_lite: tuple[StsEmulator, dict[str, str]], home: Path
+) -> None:
+    """The first login learns that the role refuses 8 h (two STS calls); later logins
+    ask for the hour it accepts (one call each), until logout --all forgets it."""
+    sts, env = sts_lite
+    with_password = {**env, "AWSPROCESSCREDS_PASSWORD": PASSWORD}
+    with AdfsEmulator(tls, session_duration=28800) as idp:
+        assert run_without_terminal(adfs(idp), with_password).code == 0
+        assert len(sts.calls) == 2
+        assert run_without_terminal(["logout", *adfs(idp)], env).code == 0
+        assert run_without_terminal(adfs(idp), with_password).code == 0
+        assert len(sts.calls) == 3
+        assert run_without_terminal(["logout", "--all"], env).code == 0
+        assert run_without_terminal(adfs(idp), with_password).code == 0
+    assert [call["DurationSeconds"] for call in sts.calls] == [
+        "28800",
+        "3600",
+        "3600",
+        "28800",
+        "3600",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        ({"expiration_text": "soon"}, "the STS endpoint answered an Expiration that is not a date"),
+        ({"clock_skew": -3 * 3600}, "this computer's clock is about 3 h ahead of AWS's"),
+    ],
+)
+def test_sts_answers_we_cannot_use_are_refused(
+    tls: TestTls, env: dict[str, str], home: Path, answer: dict[str, Any], message: str
+) -> None:
+    with StsEmulator(tls, **answer) as sts, AdfsEmulator(tls) as idp:
+        sts_env = {
+            **env,
+            "AWS_ENDPOINT_URL_STS": sts.url,
+            "AWS_CA_BUNDLE": str(tls.ca_file),
+            "AWSPROCESSCREDS_PASSWORD": PASSWORD,
+        }
+        run = run_without_terminal(adfs(idp), sts_env)
+        assert len(sts.calls) == 1
+    assert run.code == 1
+    assert message in run.error_line()
+    assert run.stdout == ""
+    assert cache_files(home) == []
 
 
 def test_sts_error_shows_its_code_and_message(
