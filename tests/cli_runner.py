@@ -144,11 +144,15 @@ def run_cli(
     return run
 
 
-def run_without_terminal(args: Sequence[str], env: Mapping[str, str], timeout: float = 60) -> Run:
-    """Run the CLI in a new session: no controlling terminal, stdin closed (as in CI)."""
+def run_without_terminal(
+    args: Sequence[str], env: Mapping[str, str], timeout: float = 60, cwd: Path | None = None
+) -> Run:
+    """Run the CLI in a new session: no controlling terminal, stdin closed (as in CI);
+    in ``cwd`` when given."""
     done = subprocess.run(
         [CLI, *args],
         env=dict(env),
+        cwd=cwd,
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,

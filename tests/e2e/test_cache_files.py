@@ -124,25 +124,12 @@ def test_a_relative_home_means_no_cache(tls: TestTls, env: dict[str, str], tmp_p
     workdir.mkdir()
     relative = {**env, "HOME": "home", "AWSPROCESSCREDS_PASSWORD": PASSWORD}
     with AdfsEmulator(tls) as idp:
-        runs = [
-            subprocess.run(
-                [CLI, *args(idp)],
-                env=relative,
-                cwd=workdir,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                text=True,
-                timeout=BOUND,
-                check=False,
-                start_new_session=True,
-            )
-            for _ in range(2)
-        ]
+        runs = [run_without_terminal(args(idp), relative, BOUND, cwd=workdir) for _ in range(2)]
         assert idp.logins == 2  # nothing was cached, nothing was served
-    for done in runs:
-        assert done.returncode == 0, done.stderr
-        assert "HOME is not an absolute path" in done.stderr
-        Run(done.returncode, done.stdout, done.stderr, "").credentials()
+    for run in runs:
+        assert run.code == 0, run.stderr
+        assert "HOME is not an absolute path" in run.stderr
+        run.credentials()
     assert list(workdir.iterdir()) == []
 
 
