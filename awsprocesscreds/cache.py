@@ -140,21 +140,19 @@ class FileCache:
         """Remove every file of ours (entries, refusal and duration notes, temp files,
         and the lock files no run holds); returns how many entries there were."""
         removed = 0
-        for name in self._names():
-            path = self.directory / name
-            ours = _OURS.fullmatch(name)
-            if ours is not None and ours["kind"] == "lock":
-                continue  # after the entries: see below
-            if ours is None and not _OUR_TEMP.fullmatch(name):
-                continue
-            with contextlib.suppress(OSError):
-                os.unlink(path)
-                removed += ours is not None and ours["kind"] == "json"
+        lock_files = []
         for name in self._names():
             ours = _OURS.fullmatch(name)
             if ours is not None and ours["kind"] == "lock":
-                # A held lock belongs to a login in progress: it stays, unbroken.
-                locks.remove_if_free(self.directory / name)
+                lock_files.append(self.directory / name)
+            elif ours is not None or _OUR_TEMP.fullmatch(name):
+                with contextlib.suppress(OSError):
+                    os.unlink(self.directory / name)
+                    if ours is not None and ours["kind"] == "json":
+                        removed += 1
+        for path in lock_files:
+            # Last, and only when free: a held lock belongs to a login in progress.
+            locks.remove_if_free(path)
         return removed
 
     def delete(self, key: str) -> bool:
