@@ -146,11 +146,7 @@ def update_profile(text: str, profile: str, settings: Mapping[str, str]) -> Edit
     headers = [(i, line.name) for i, line in enumerate(lines) if line.kind == "header"]
     read = [i for i, name in headers if profile_of(name) == profile]
     target = read[-1] if read else None
-    warnings = [
-        f"line {i + 1}: [{name}] is ignored by botocore ({_why_ignored(name)})"
-        for i, name in headers
-        if i != target and _looks_like(name, profile)
-    ]
+    ignored = [(i, name) for i, name in headers if i != target and _looks_like(name, profile)]
     if target is None:
         texts = [line.text for line in lines]
         if texts and not lines[-1].ending:
@@ -165,7 +161,12 @@ def update_profile(text: str, profile: str, settings: Mapping[str, str]) -> Edit
         header = lines[target].name
     result = "".join(texts)
     _check(before, parse(result), header, profile, settings)
-    return Edit(result, header, tuple(warnings))
+    warnings = tuple(
+        f"line {i + 1}: [{name}] is ignored by botocore ({_why_ignored(name)}); "
+        f"wrote [{header}], the section it reads"
+        for i, name in ignored
+    )
+    return Edit(result, header, warnings)
 
 
 def _edit_section(
