@@ -15,6 +15,7 @@ from botocore.configloader import load_config
 
 from tests.cli_runner import CLI, run_without_terminal
 from tests.conftest import USER
+from tests.e2e.test_plugins import install_plugin
 
 ENDPOINT = "https://idp.example.com/adfs/ls/IdpInitiatedSignOn.aspx"
 LOGIN = ["-e", ENDPOINT, "-u", USER, "-p", "adfs"]
@@ -181,3 +182,13 @@ def test_a_symlinked_config_is_edited_through_the_link(env: dict[str, str], home
     assert run.code == 0, run.stderr
     assert config.is_symlink()
     assert set(load_config(str(real))["profiles"]) == {"default", "dev", "new"}
+
+
+def test_an_installed_plugin_provider_is_accepted(env: dict[str, str], tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    install_plugin(site)
+    args = ["configure", "--profile", "corp", "-e", ENDPOINT, "-u", USER, "-p", "Corp"]
+    run = run_without_terminal(args, {**env, "PYTHONPATH": str(site)})
+    assert run.code == 0, run.stderr
+    profiles = load_config(env["AWS_CONFIG_FILE"])["profiles"]
+    assert shlex.split(profiles["corp"]["credential_process"])[-2:] == ["-p", "corp"]
