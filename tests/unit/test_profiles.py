@@ -161,3 +161,11 @@ def test_configure_through_a_symlink_edits_the_target(tmp_path: Path) -> None:
     configure_profile(link, "dev", CMD)
     assert link.is_symlink()
     assert load_config(str(link))["profiles"] == {"default": {"region": "x"}, "dev": CMD}
+
+
+def test_a_symlink_loop_is_a_clear_error(tmp_path: Path) -> None:
+    link = tmp_path / "config"
+    link.symlink_to(link)
+    with pytest.raises(ConfigurationError, match="cannot follow"):
+        configure_profile(link, "dev", CMD)
+    assert link.is_symlink()
