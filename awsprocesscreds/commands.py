@@ -34,10 +34,19 @@ def roles(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 
 def configure(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    """Write the profile's credential_process line; print it and a command to try."""
-    from awsprocesscreds.profiles import command_line, config_path, update_profile, write_config
+    """Write the profile's credential_process line; print it and a command to try.
+    Everything is checked before the file is touched; a refusal leaves it unchanged."""
+    from awsprocesscreds import profiles
     from awsprocesscreds.request import DEFAULT_MFA_TIMEOUT, DEFAULT_TIMEOUT
 
+    written = {"--profile": args.profile, "-e": args.endpoint, "-u": args.username}
+    written |= {"-p": args.provider, "-a": args.role_arn or "", "--region": args.region or ""}
+    for option, value in written.items():
+        profiles.check_one_line(option, value)
+    profiles.check_profile_name(args.profile)
+    profiles.check_login(args.endpoint, args.provider, args.role_arn)
+    if args.region is not None:
+        profiles.check_region(args.region)
     arguments = ["-e", args.endpoint, "-u", args.username, "-p", args.provider.lower()]
     if args.role_arn:
         arguments += ["-a", args.role_arn]
@@ -53,16 +62,14 @@ def configure(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         arguments.append("--keyring")
     if args.no_cache:
         arguments.append("--no-cache")
-    settings = {"credential_process": command_line(arguments)}
+    settings = {"credential_process": profiles.command_line(arguments)}
     if args.region:
         settings["region"] = args.region
-    path = config_path(dict(env))
-    try:
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
-        write_config(path, update_profile(text, args.profile, settings))
-    except OSError as exc:
-        raise ConfigurationError(f"cannot update {path}: {exc.strerror or exc}") from exc
-    header = "[default]" if args.profile == "default" else f"[profile {args.profile}]"
+    path = profiles.config_path(env)
+    edit = profiles.configure_profile(path, args.profile, settings)
+    for warning in edit.warnings:
+        log.warning("%s: %s", path, warning)
+    header = f"[{edit.header}]"
     lines = [f"Wrote {header} in {path}:", header]
     lines += [f"{key} = {value}" for key, value in settings.items()]
     lines += ["", f"Try it:  aws sts get-caller-identity --profile {args.profile}"]

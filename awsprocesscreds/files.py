@@ -16,10 +16,11 @@ from awsprocesscreds.hotpath import read_own
 def write_atomic(path: Path, text: str, mode: int) -> None:
     """Write ``text`` to a temp file beside ``path`` (so ``os.replace`` stays on one
     file system), flush it to disk, give it ``mode``, and move it over ``path``.
+    ``text`` is written as given (no newline translation: a CRLF file stays CRLF).
     The temp file is removed on any failure; OSError propagates."""
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

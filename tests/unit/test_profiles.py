@@ -1,77 +1,28 @@
-"""Writing the credential_process line: every other line of the config survives."""
+"""Setting up a profile: the checks before writing, and the locked read-edit-write."""
 
 from __future__ import annotations
 
-import configparser
+import os
+import re
 import shlex
 from pathlib import Path
 
 import pytest
+from botocore.configloader import load_config
 
-from awsprocesscreds.profiles import command_line, update_profile, write_config
-
-LINE = {"credential_process": "/bin/awsprocesscreds-saml -e 'https://x/?a=1&b=2'"}
-
-
-def parse(text: str) -> configparser.ConfigParser:
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.read_string(text)
-    return parser
-
-
-@pytest.mark.parametrize(
-    ("before", "after"),
-    [
-        ("", "[profile dev]\ncredential_process = CMD\n"),
-        (
-            "[default]\nregion = x\n",
-            "[default]\nregion = x\n\n[profile dev]\ncredential_process = CMD\n",
-        ),
-        (
-            "[default]\nregion = x",
-            "[default]\nregion = x\n\n[profile dev]\ncredential_process = CMD\n",
-        ),
-        (
-            "[profile dev]\nregion = x\ncredential_process = old\n# note\n",
-            "[profile dev]\nregion = x\ncredential_process = CMD\n# note\n",
-        ),
-        (
-            "[profile dev]\nregion = x\n\n[profile other]\noutput = json\n",
-            "[profile dev]\nregion = x\ncredential_process = CMD\n"
-            "\n[profile other]\noutput = json\n",
-        ),
-        (
-            "[ profile  dev ] ; comment\nregion = x\n",
-            "[ profile  dev ] ; comment\nregion = x\ncredential_process = CMD\n",
-        ),
-        (
-            "[profile develop]\nregion = x\n",
-            "[profile develop]\nregion = x\n\n[profile dev]\ncredential_process = CMD\n",
-        ),
-    ],
+from awsprocesscreds.errors import ConfigurationError
+from awsprocesscreds.profiles import (
+    check_login,
+    check_one_line,
+    check_profile_name,
+    check_region,
+    command_line,
+    configure_profile,
+    write_config,
 )
-def test_update_profile(before: str, after: str) -> None:
-    assert update_profile(before, "dev", {"credential_process": "CMD"}) == after
 
-
-def test_default_profile_section_name() -> None:
-    text = update_profile("[default]\nregion = x\n", "default", {"credential_process": "CMD"})
-    assert text == "[default]\nregion = x\ncredential_process = CMD\n"
-
-
-def test_nested_values_are_not_mistaken_for_keys() -> None:
-    before = "[profile dev]\ns3 =\n  credential_process = nested\n"
-    text = update_profile(before, "dev", {"credential_process": "CMD"})
-    assert "  credential_process = nested\n" in text
-    assert text.endswith("credential_process = CMD\n")
-
-
-def test_the_result_parses_and_round_trips_through_shlex() -> None:
-    text = update_profile("# top\n[default]\nregion = x\n", "dev", LINE)
-    parsed = parse(text)
-    argv = shlex.split(parsed["profile dev"]["credential_process"])
-    assert argv == ["/bin/awsprocesscreds-saml", "-e", "https://x/?a=1&b=2"]
-    assert text.startswith("# top\n[default]\nregion = x\n")
+CMD = {"credential_process": "CMD"}
+ARN = "arn:aws:iam::123456789012:role/Dev"
 
 
 def test_command_line_quotes_for_shlex() -> None:
@@ -90,3 +41,131 @@ def test_write_config_through_a_symlink(tmp_path: Path) -> None:
     assert link.is_symlink()
     assert real.read_text() == "[default]\nregion = x\n"
     assert oct(real.stat().st_mode & 0o777) == "0o644"
+
+
+@pytest.mark.parametrize("name", ["dev", "dev-1", "team.prod_2", "default", "prod@corp", "ünïcode"])
+def test_profile_names_botocore_reads(name: str, tmp_path: Path) -> None:
+    check_profile_name(name)
+    path = tmp_path / "config"
+    configure_profile(path, name, CMD)
+    assert load_config(str(path))["profiles"][name] == CMD
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["", "my dev", "my'dev", 'a"b', "a]b", "a[b", "a\\b", "a\nb", "a\tb", "a\x1bb", "a\u2028b"],
+)
+def test_profile_names_botocore_ignores_are_refused(name: str) -> None:
+    with pytest.raises(ConfigurationError, match="botocore would ignore a profile named"):
+        check_profile_name(name)
+
+
+@pytest.mark.parametrize("value", ["x\n[profile evil]", "x\r", "x\x00", "x\x85y", "x\u2029"])
+def test_line_breaks_and_control_characters_are_refused(value: str) -> None:
+    with pytest.raises(ConfigurationError, match=r"^--region contains a line break"):
+        check_one_line("--region", value)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "provider", "role_arn", "message"),
+    [
+        ("https://idp.example.com/adfs/ls/idpinitiatedsignon", "adfs", ARN, None),
+        ("HTTPS://idp.example.com/x", "OKTA", None, None),
+        ("http://idp.example.com/x", "adfs", None, "https:// URL"),
+        ("idp.example.com", "adfs", None, "https:// URL"),
+        ("https:///path", "adfs", None, "https:// URL"),
+        ("https://[::1/x", "adfs", None, "https:// URL"),
+        (
+            "https://idp.example.com/",
+            "nosuch",
+            None,
+            "unknown provider 'nosuch'; choose one of: adfs",
+        ),
+        ("https://idp.example.com/", "okta", "arn:aws:iam::123:role/Dev", "not an IAM role ARN"),
+        ("https://idp.example.com/", "okta", "Dev", "not an IAM role ARN"),
+    ],
+)
+def test_check_login(
+    endpoint: str, provider: str, role_arn: str | None, message: str | None
+) -> None:
+    if message is None:
+        check_login(endpoint, provider, role_arn)
+    else:
+        with pytest.raises(ConfigurationError, match=re.escape(message)):
+            check_login(endpoint, provider, role_arn)
+
+
+@pytest.mark.parametrize(
+    ("region", "valid"),
+    [
+        ("us-east-1", True),
+        ("eu-central-2", True),
+        ("us-gov-west-1", True),
+        ("cn-northwest-1", True),
+        ("us-isob-east-1", True),
+        ("eusc-de-east-1", True),
+        ("US-EAST-1", False),
+        ("us-east", False),
+        ("useast1", False),
+        ("us-east-1 ", False),
+        ("", False),
+    ],
+)
+def test_check_region(region: str, valid: bool) -> None:
+    if valid:
+        check_region(region)
+    else:
+        with pytest.raises(ConfigurationError, match="is not an AWS region name"):
+            check_region(region)
+
+
+def test_a_crlf_file_stays_crlf(tmp_path: Path) -> None:
+    path = tmp_path / "config"
+    path.write_bytes(b"[default]\r\nregion = x\r\n")
+    configure_profile(path, "dev", CMD)
+    assert path.read_bytes() == (
+        b"[default]\r\nregion = x\r\n\r\n[profile dev]\r\ncredential_process = CMD\r\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"[default]\nregion = caf\xe9\n", "is not UTF-8 text (at byte 23)"),
+        (b"[profile dev]\nregion = a\nregion = b\n", "botocore cannot read this file (line 3"),
+    ],
+)
+def test_an_unreadable_file_is_left_untouched(content: bytes, message: str, tmp_path: Path) -> None:
+    path = tmp_path / "config"
+    path.write_bytes(content)
+    with pytest.raises(ConfigurationError, match=re.escape(message)):
+        configure_profile(path, "dev", CMD)
+    assert path.read_bytes() == content
+
+
+def test_a_fifo_at_the_config_path_is_refused_without_waiting(tmp_path: Path) -> None:
+    path = tmp_path / "config"
+    os.mkfifo(path)
+    with pytest.raises(ConfigurationError, match="not a regular file you own"):
+        configure_profile(path, "dev", CMD)
+    assert path.is_fifo()
+
+
+def test_configure_through_a_symlink_edits_the_target(tmp_path: Path) -> None:
+    real = tmp_path / "dotfiles" / "config"
+    real.parent.mkdir()
+    real.write_text("[default]\nregion = x\n")
+    link = tmp_path / "aws" / "config"
+    link.parent.mkdir()
+    link.symlink_to(real)
+    configure_profile(link, "dev", CMD)
+    assert link.is_symlink()
+    assert load_config(str(link))["profiles"] == {"default": {"region": "x"}, "dev": CMD}
+
+
+def test_a_symlink_loop_is_a_clear_error(tmp_path: Path) -> None:
+    link = tmp_path / "config"
+    link.symlink_to(link)
+    with pytest.raises(ConfigurationError, match="cannot follow"):
+        configure_profile(link, "dev", CMD)
+    assert link.is_symlink()
