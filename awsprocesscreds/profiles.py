@@ -15,9 +15,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from awsprocesscreds.aws_config import Edit, profile_of, section_name, update_profile
-from awsprocesscreds.errors import ConfigurationError, ProviderNotFoundError
+from awsprocesscreds.errors import CacheLockTimeout, ConfigurationError, ProviderNotFoundError
 from awsprocesscreds.files import write_atomic
 from awsprocesscreds.hotpath import read_own_file
+from awsprocesscreds.locks import hold
 
 LAUNCHER = "awsprocesscreds-saml"
 #: Far above any real config; a bigger file is refused rather than read whole.
@@ -151,20 +152,12 @@ def write_config(path: Path, text: str) -> None:
 def _locked(real: Path) -> Iterator[None]:
     """An OS lock on a file beside the config: every configure that edits the same
     file, through whatever symlink, takes the same one; a killed holder frees it."""
-    import filelock
-
-    lock = filelock.FileLock(str(real.with_name(f".{real.name}.lock")), mode=0o600)
+    lock_path = real.with_name(f".{real.name}.lock")
     try:
-        lock.acquire(timeout=LOCK_TIMEOUT)
-    except filelock.Timeout as exc:
-        raise ConfigurationError(
-            f"another configure has been editing {real} for over {LOCK_TIMEOUT:.0f} s; "
-            "try again when it has finished"
-        ) from exc
-    try:
-        yield
-    finally:
-        lock.release()
+        with hold(lock_path, LOCK_TIMEOUT, f"another configure editing {real}"):
+            yield
+    except CacheLockTimeout as exc:
+        raise ConfigurationError(str(exc)) from exc
 
 
 def _read(real: Path) -> str:
