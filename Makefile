@@ -39,8 +39,9 @@ $(DEMO_VENV)/.installed: $(SOURCES)
 demo: $(DEMO_VENV)/.installed
 	$(DEMO_VENV)/bin/python scripts/demo.py
 
+# Prints the report and rewrites docs/performance.md from the run (naming the commit).
 bench: $(VENV)/.installed
-	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/bench.py --document docs/performance.md
 
 clean:
 	rm -rf $(VENV) $(DEMO_VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
