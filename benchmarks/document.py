@@ -81,10 +81,11 @@ def _provenance(meta: dict[str, Any]) -> str:
     else:
         tree = f"commit `{commit}`" + (" with uncommitted changes" if meta.get("dirty") else "")
     versions = sorted(meta["baseline_versions"].items())
+    others = ", ".join(f"{name} {v}" for name, v in versions if name != "awsprocesscreds")
     baseline = (
         f"not measured: {meta['baseline_problem']}"
         if meta["baseline_problem"]
-        else "awsprocesscreds 0.0.2 with " + ", ".join(f"{name} {v}" for name, v in versions)
+        else f"awsprocesscreds 0.0.2 (with {others})"
     )
     return (
         f"Measured by `make bench` on {tree}, on {meta.get('date', 'an unknown date')}: "

@@ -106,7 +106,7 @@ def test_document_names_the_commit_and_the_numbers() -> None:
     assert "| rss | 9.30 | < 20 MB | **missed** |" in document
     assert "| awsprocesscreds 0.0.2 | 16 | 15 | 15 | 15 | 3.1 s |" in document
     assert "| AD FS 2016+ | awsprocesscreds 0.0.2 | fails: no field | - |" in document
-    assert "awsprocesscreds 0.0.2 with awsprocesscreds 0.0.2, botocore 1.44.5" in document
+    assert "Baseline: awsprocesscreds 0.0.2 (with botocore 1.44.5)." in document
     assert MARKER not in document
     # The method text of the template is kept around the results.
     assert "## What is measured, and how" in document
