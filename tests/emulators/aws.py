@@ -18,7 +18,7 @@ import json
 import re
 import secrets
 from datetime import datetime, timedelta, timezone
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
 from tests.emulators.messages import Request, Response
 from tests.emulators.saml import SESSION_NAME_ATTRIBUTE
@@ -91,7 +91,7 @@ class StsEmulator(EmulatorServer):
         key_id = f"ASIA{secrets.token_hex(8).upper()}"
         account = role.split(":")[4] if role.count(":") >= 5 else "123456789012"
         found = _SESSION_NAME.search(xml)
-        session = found.group(1).strip() if found else "session"
+        session = unescape(found.group(1).strip()) if found else "session"
         with self._lock:
             self._identities[key_id] = f"arn:aws:sts::{account}:assumed-role/{name}/{session}"
         body = f"""<AssumeRoleWithSAMLResponse xmlns="{_NS}"><AssumeRoleWithSAMLResult>
