@@ -4,6 +4,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# The demo's own, much smaller virtualenv: the package and trustme, no test or lint tools.
+DEMO_VENV ?= .venv-demo
 SOURCES := pyproject.toml $(shell find awsprocesscreds -name '*.py' -o -name py.typed)
 CHECKED := awsprocesscreds tests scripts benchmarks
 
@@ -13,7 +15,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # A real (not editable) install: tests run the console script as users get it.
+# A .venv made before the rename still holds the distribution "awsprocesscreds" (the same
+# files under another name): remove it first so that one distribution owns them.
 $(VENV)/.installed: $(BIN)/python $(SOURCES)
+	$(BIN)/python -m pip uninstall --quiet --yes awsprocesscreds 2>/dev/null || true
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check '.[test]'
 	touch $@
 
@@ -25,11 +30,18 @@ lint: $(VENV)/.installed
 test: lint
 	$(BIN)/python -m pytest
 
-demo: $(VENV)/.installed
-	$(BIN)/python scripts/demo.py
+# --no-compile: byte-compiling all of botocore costs more than the demo imports of it.
+$(DEMO_VENV)/.installed: $(SOURCES)
+	$(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-compile '.[demo]'
+	touch $@
 
+demo: $(DEMO_VENV)/.installed
+	$(DEMO_VENV)/bin/python scripts/demo.py
+
+# Prints the report and rewrites docs/performance.md from the run (naming the commit).
 bench: $(VENV)/.installed
-	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/bench.py --document docs/performance.md
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -16,7 +16,8 @@ Sets up, in a throw-away directory, a virtualenv with the PyPI release
 It prints a table and checks the targets: a cache hit's median at most 1.5x that of
 ``python -c pass``, at least 8x faster than 0.0.2's, and under 20 MB peak RSS. A missed
 target is reported, not an error: the exit status is 1 only when the benchmark itself
-could not run. See docs/performance.md for the method and the numbers.
+could not run. With ``--document PATH`` it also writes docs/performance.md (the method
+and the numbers of this run, naming the commit measured); ``make bench`` does that.
 
 Every child runs with a fresh HOME under the throw-away directory, no controlling
 terminal, a minimal environment and a hard time limit; nothing leaves 127.0.0.1 except
@@ -26,12 +27,14 @@ Each job has a module of its own: ``processes.py`` starts and times the children
 (through ``spawner.py``), ``installs.py`` finds our install and sets up the baseline's
 virtualenv, ``tools.py`` builds the commands and their sandbox, ``scenarios.py`` takes
 the measurements and ``report.py`` computes the numbers, checks the targets and prints
-the table. This module reads the options and runs those steps in order.
+the table, ``document.py`` writes docs/performance.md. This module reads the options and
+runs those steps in order.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import platform
@@ -46,10 +49,13 @@ from typing import Any
 # benchmarks package and tests.emulators.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.document import TEMPLATE, render_document, source_revision
 from benchmarks.installs import Baseline, installed_ours, interpreter_of, prepare_baseline
 from benchmarks.processes import BenchError
 from benchmarks.report import evaluate, render
 from benchmarks.scenarios import measure_all
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -59,6 +65,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--cold-runs", type=int, default=5, help="cold logins per tool")
     parser.add_argument("--parallel", type=int, default=16, help="processes started at once")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also save the raw results")
+    parser.add_argument(
+        "--document",
+        type=Path,
+        metavar="PATH",
+        help="also write docs/performance.md, from this run, to PATH",
+    )
     parser.add_argument(
         "--ours",
         type=Path,
@@ -95,12 +107,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
         print(f"\nraw results: {args.json}")
+    if args.document:
+        hide = {str(ROOT): "<checkout>", tempfile.gettempdir(): "<tmp>"}
+        text = render_document(results, TEMPLATE.read_text(encoding="utf-8"), hide)
+        args.document.write_text(text, encoding="utf-8")
+        print(f"\ndocument: {args.document}")
     log("done")
     return 0
 
 
 def run_benchmark(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
     started = time.monotonic()
+    # Before measuring: what is measured is the tree as it is now.
+    commit, dirty = source_revision(ROOT)
     ours_script = args.ours.absolute()
     if not ours_script.exists():
         raise BenchError(f"{ours_script} not found: install the project first (make bench)")
@@ -134,6 +153,9 @@ def run_benchmark(args: argparse.Namespace, log: Callable[[str], None]) -> dict[
         "baseline_problem": baseline.problem,
         "rss_floor_mb": results.pop("rss_floor_mb"),
         "seconds": round(time.monotonic() - started, 1),
+        "commit": commit,
+        "dirty": dirty,
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"),
     }
     results["targets"] = evaluate(results)
     return results

@@ -51,7 +51,7 @@ print(json.dumps(found))
 
 OURS_SNIPPET = """
 import importlib.metadata as m, json
-dist = m.distribution("awsprocesscreds")
+dist = m.distribution("awsprocesscreds-saml")
 url = json.loads(dist.read_text("direct_url.json") or "{}")
 print(json.dumps({"version": dist.version,
                   "editable": bool(url.get("dir_info", {}).get("editable"))}))
@@ -129,6 +129,6 @@ def installed_ours(python: str) -> dict[str, Any]:
             timeout=RUN_TIMEOUT,
         )
     except (OSError, subprocess.SubprocessError) as exc:
-        raise BenchError(f"awsprocesscreds is not installed for {python}: {exc}") from exc
+        raise BenchError(f"awsprocesscreds-saml is not installed for {python}: {exc}") from exc
     info: dict[str, Any] = json.loads(probe.stdout)
     return info

@@ -1,10 +1,17 @@
 """`make demo`: the whole job on this machine, nothing from the internet.
 
-Starts the bundled AD FS emulator (HTTPS on 127.0.0.1 with a throw-away CA) and moto as
-STS, writes a throw-away AWS config whose profile runs the installed
+Starts the bundled AD FS and STS emulators (HTTPS on 127.0.0.1 with a throw-away CA),
+writes a throw-away AWS config whose profile runs the installed
 ``awsprocesscreds-saml`` as its credential_process, and makes a real boto3
 ``sts.get_caller_identity()`` call through that profile, twice: the first run logs in
 (you type the password), the second is served from the cache.
+
+Without a terminal the password is passed in ``AWSPROCESSCREDS_PASSWORD``: the right
+one, or the value of ``AWSPROCESSCREDS_DEMO_PASSWORD`` when that is set (to see how a
+refused password ends). Any failure ends in one line on stderr and exit status 1.
+
+It needs only the package and trustme (``make demo`` installs ``.[demo]`` into
+``.venv-demo``): the emulators it imports use neither moto nor pytest.
 """
 
 from __future__ import annotations
@@ -19,20 +26,35 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import boto3
+from botocore.exceptions import BotoCoreError, ClientError
 
-from tests.emulators import AdfsEmulator, MotoSts, make_tls
+from tests.emulators.adfs import AdfsEmulator
+from tests.emulators.aws import StsEmulator
+from tests.emulators.tls import make_tls
 
 USER = "alice@example.com"
 PASSWORD = "correct horse"
 ROLE_ARN = "arn:aws:iam::123456789012:role/Dev"
+#: Without a terminal, the password the demo passes on instead of the right one.
+DEMO_PASSWORD_ENV = "AWSPROCESSCREDS_DEMO_PASSWORD"
 
 
 def main() -> int:
+    """Run the demo; 0 when both calls succeeded, 1 (with one stderr line) otherwise."""
+    try:
+        return _demo()
+    except (BotoCoreError, ClientError) as exc:
+        # botocore quotes our command's one stderr line: pass that line on, nothing more.
+        print(f"demo: {_one_line(str(exc))}", file=sys.stderr)
+        return 1
+
+
+def _demo() -> int:
     cli = Path(sys.executable).with_name("awsprocesscreds-saml")
     with tempfile.TemporaryDirectory(prefix="awsprocesscreds-demo-") as scratch:
         home = Path(scratch)
         tls = make_tls(home)
-        with AdfsEmulator(tls, users={USER: PASSWORD}) as idp, MotoSts() as sts:
+        with AdfsEmulator(tls, users={USER: PASSWORD}) as idp, StsEmulator(tls) as sts:
             command = shlex.join(
                 [str(cli), "-e", idp.entry_url, "-u", USER, "-p", "adfs", "-a", ROLE_ARN]
             )
@@ -43,18 +65,27 @@ def main() -> int:
                 HOME=str(home),  # the cache goes to this throw-away home, not yours
                 AWS_CONFIG_FILE=str(config),
                 AWS_SHARED_CREDENTIALS_FILE=str(home / "credentials"),
+                # With AWS_CA_BUNDLE unset, botocore (ours and boto3's) trusts this too.
                 REQUESTS_CA_BUNDLE=str(tls.ca_file),
                 AWS_ENDPOINT_URL_STS=sts.url,
+                AWS_EC2_METADATA_DISABLED="true",
                 NO_PROXY="127.0.0.1,localhost",
             )
-            for name in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+            for name in (
+                "AWS_PROFILE",
+                "AWS_ACCESS_KEY_ID",
+                "AWS_SECRET_ACCESS_KEY",
+                "AWS_CA_BUNDLE",
+                "AWSPROCESSCREDS_PASSWORD",
+                "AWSPROCESSCREDS_MFA_CODE",
+            ):
                 os.environ.pop(name, None)
             print(f"AD FS emulator: {idp.entry_url}")
-            print(f"STS (moto):     {sts.url}")
+            print(f"STS emulator:   {sts.url}")
             print(f"AWS config:     {config}\n\n[profile demo]\ncredential_process = {command}\n")
             if not _has_terminal():
                 print("(no terminal here: the password is passed in AWSPROCESSCREDS_PASSWORD)")
-                os.environ["AWSPROCESSCREDS_PASSWORD"] = PASSWORD
+                os.environ["AWSPROCESSCREDS_PASSWORD"] = os.environ.get(DEMO_PASSWORD_ENV, PASSWORD)
             else:
                 print(f"When asked for the password, type:  {PASSWORD}\n")
             for attempt in ("first call (logs in)", "second call (from the cache)"):
@@ -65,6 +96,10 @@ def main() -> int:
                 print(f"{attempt}: {arn}  [{took:.2f} s]")
             print(f"\nlogins at the IdP: {idp.logins}")
     return 0
+
+
+def _one_line(text: str) -> str:
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _has_terminal() -> bool:

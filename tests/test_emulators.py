@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+import botocore.exceptions
 import botocore.session
 import pytest
 import requests
@@ -28,6 +29,7 @@ from tests.emulators import (
     make_tls,
 )
 from tests.emulators.adfs_pages import INCORRECT
+from tests.emulators.aws import StsEmulator
 
 PASSWORD = "correct horse"
 USER = "alice@example.com"
@@ -268,3 +270,37 @@ def test_moto_accepts_the_assertion() -> None:
     assert credentials["AccessKeyId"]
     left = (credentials["Expiration"] - datetime.now(timezone.utc)).total_seconds()
     assert 1700 < left <= 1800
+
+
+def test_sts_emulator_knows_the_caller_of_the_keys_it_issued(tls: TestTls) -> None:
+    unsigned = Config(signature_version=UNSIGNED, retries={"max_attempts": 1})
+    with StsEmulator(tls) as sts:
+        botocore_session = botocore.session.Session()
+        client: Any = botocore_session.create_client(
+            "sts", "us-east-1", endpoint_url=sts.url, verify=str(tls.ca_file), config=unsigned
+        )
+        keys = client.assume_role_with_saml(
+            RoleArn=DEFAULT_ROLE[0],
+            PrincipalArn=DEFAULT_ROLE[1],
+            SAMLAssertion=build_saml_response([DEFAULT_ROLE], session_name="bob&co"),
+        )["Credentials"]
+
+        def caller(access_key: str) -> Any:
+            signed: Any = botocore_session.create_client(
+                "sts",
+                "us-east-1",
+                endpoint_url=sts.url,
+                verify=str(tls.ca_file),
+                aws_access_key_id=access_key,
+                aws_secret_access_key="secret",
+                aws_session_token="token",
+                config=Config(retries={"max_attempts": 1}),
+            )
+            return signed.get_caller_identity()
+
+        identity = caller(keys["AccessKeyId"])
+        with pytest.raises(botocore.exceptions.ClientError, match="InvalidClientTokenId"):
+            caller("ASIANOTISSUEDBYUS00")
+    role_name = DEFAULT_ROLE[0].rsplit("/", 1)[-1]
+    assert identity["Arn"] == f"arn:aws:sts::123456789012:assumed-role/{role_name}/bob&co"
+    assert identity["Account"] == "123456789012"

@@ -1,0 +1,172 @@
+"""docs/performance.md is written by `make bench` from a run (benchmarks/document.py),
+naming the commit it measured; no benchmark runs here."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks.document import DOCUMENT, MARKER, TEMPLATE, render_document, source_revision
+from benchmarks.tools import BASELINE, OURS, PYTHON
+
+ROOT = Path(__file__).resolve().parents[2]
+CHECKOUT = "/home/dev/src/awsprocesscreds"
+SCRATCH = "/var/scratch"
+
+
+def _summary(median: float, rss: float = 9.3) -> dict[str, Any]:
+    return {
+        "n": 40,
+        "median_ms": median,
+        "min_ms": median - 1,
+        "max_ms": median + 2,
+        "wall_ms": [median],
+        "peak_rss_mb_median": rss,
+        "peak_rss_mb_max": rss,
+        "maxrss_kib": [9000],
+    }
+
+
+def results(*, commit: str | None = "abc1234", dirty: bool = False) -> dict[str, Any]:
+    """A fixed result set, shaped as bench.run_benchmark returns it."""
+    trip = {"ok": True, "error": None, "idp_requests": ["GET /a", "POST /b"], "sts_calls": 1}
+    return {
+        "cache_hit": {
+            PYTHON: _summary(13.1, 8.9),
+            OURS: _summary(15.5),
+            BASELINE: _summary(222.9, 39.0),
+        },
+        "cache_hit_paired": {"ours / python -c pass": 1.12, "0.0.2 / ours": 15.5},
+        "cold_login": {OURS: _summary(523.0, 52.3), BASELINE: _summary(424.0, 49.1)},
+        "parallel": {
+            OURS: {
+                "processes": 16,
+                "idp_logins": 1,
+                "sts_calls": 1,
+                "succeeded": 16,
+                "failures": [],
+                "slowest_s": 2.2,
+            },
+            BASELINE: {
+                "processes": 16,
+                "idp_logins": 15,
+                "sts_calls": 15,
+                "succeeded": 15,
+                "failures": [f"exit 1: KeyError in {SCRATCH}/home-2/cache"],
+                "slowest_s": 3.1,
+            },
+        },
+        "round_trips": {
+            "AD FS 2.0": {OURS: trip, BASELINE: trip},
+            "AD FS 2016+": {OURS: trip, BASELINE: {**trip, "ok": False, "error": "no field"}},
+        },
+        "meta": {
+            "python": "3.11.7",
+            "platform": "Linux 6.1 x86_64",
+            "cpus": 2,
+            "rounds": 40,
+            "warmup": 5,
+            "ours_version": "1.0.0",
+            "ours_install": "regular (non-editable)",
+            "ours_script": f"{CHECKOUT}/.venv/bin/awsprocesscreds-saml",
+            "interpreter": f"{CHECKOUT}/.venv/bin/python",
+            "baseline_versions": {"awsprocesscreds": "0.0.2", "botocore": "1.44.5"},
+            "baseline_problem": None,
+            "rss_floor_mb": 5.8,
+            "seconds": 95.0,
+            "commit": commit,
+            "dirty": dirty,
+            "date": "2026-12-01",
+        },
+        "targets": [
+            {"target": "ratio", "value": 1.18, "limit": "<= 1.5x", "met": True},
+            {"target": "speedup", "value": 14.4, "limit": ">= 8x", "met": True},
+            {"target": "rss", "value": 9.3, "limit": "< 20 MB", "met": False},
+        ],
+    }
+
+
+HIDE = {CHECKOUT: "<checkout>", SCRATCH: "<tmp>"}
+
+
+def render(**kwargs: Any) -> str:
+    return render_document(results(**kwargs), TEMPLATE.read_text(encoding="utf-8"), HIDE)
+
+
+def test_document_names_the_commit_and_the_numbers() -> None:
+    document = render()
+    assert "Measured by `make bench` on commit `abc1234`, on 2026-12-01" in document
+    assert "with uncommitted changes, on" not in document
+    assert "| awsprocesscreds (ours) | 15.5 ms | 14.5 ms | 17.5 ms | 1.18x | 9.3 MB |" in document
+    assert "| awsprocesscreds 0.0.2 | 222.9 ms |" in document
+    assert "| rss | 9.30 | < 20 MB | **missed** |" in document
+    assert "| awsprocesscreds 0.0.2 | 16 | 15 | 15 | 15 | 3.1 s |" in document
+    assert "| AD FS 2016+ | awsprocesscreds 0.0.2 | fails: no field | - |" in document
+    assert "Baseline: awsprocesscreds 0.0.2 (with botocore 1.44.5)." in document
+    assert MARKER not in document
+    # The method text of the template is kept around the results.
+    assert "## What is measured, and how" in document
+
+
+def test_document_says_when_the_tree_had_uncommitted_changes() -> None:
+    assert "on commit `abc1234` with uncommitted changes, on" in render(dirty=True)
+    assert "not a git checkout (commit unknown)" in render(commit=None)
+
+
+def test_document_hides_the_paths_of_the_machine() -> None:
+    document = render()
+    assert CHECKOUT not in document
+    assert SCRATCH not in document
+    assert "<checkout>/.venv/bin/awsprocesscreds-saml" in document
+    assert "KeyError in <tmp>/home-2/cache" in document
+
+
+def test_template_needs_one_marker() -> None:
+    with pytest.raises(ValueError, match="exactly once"):
+        render_document(results(), "no marker here")
+    with pytest.raises(ValueError, match="exactly once"):
+        render_document(results(), f"{MARKER}\n{MARKER}")
+
+
+def test_committed_document_was_written_by_make_bench() -> None:
+    document = (ROOT / DOCUMENT).read_text(encoding="utf-8")
+    template = TEMPLATE.read_text(encoding="utf-8")
+    before, after = template.split(MARKER)
+    assert document.startswith(before)
+    assert document.endswith(after)
+    assert re.search(r"Measured by `make bench` on commit `[0-9a-f]{7,}`", document)
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+
+
+def test_source_revision_reads_head_and_changes(tmp_path: Path) -> None:
+    assert source_revision(tmp_path) == (None, False)
+    _git(tmp_path, "init", "-q")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / DOCUMENT).write_text("old numbers\n")
+    (tmp_path / "code.py").write_text("x = 1\n")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-q", "-m", "one")
+    head = subprocess.run(
+        ["git", "-C", str(tmp_path), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    ).stdout.strip()
+    assert source_revision(tmp_path) == (head, False)
+    (tmp_path / DOCUMENT).write_text("new numbers\n")
+    assert source_revision(tmp_path) == (head, False)  # the document itself does not count
+    (tmp_path / "code.py").write_text("x = 2\n")
+    assert source_revision(tmp_path) == (head, True)
