@@ -8,27 +8,27 @@ import sys
 from collections.abc import Mapping
 
 from awsprocesscreds.errors import ConfigurationError
+from awsprocesscreds.request import CredentialRequest
 
 log = logging.getLogger(__name__)
 
 
 def credentials(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     """The original command: print credential_process JSON (cache, else login)."""
-    from awsprocesscreds.cli import request_from
     from awsprocesscreds.login import obtain
 
-    _print(obtain(request_from(args), env).to_process_json())
+    _print(obtain(_request(args), env).to_process_json())
     return 0
 
 
 def roles(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    """Log in and list the assertion's roles by account, without calling STS."""
-    from awsprocesscreds.cli import request_from
+    """Log in and list the assertion's roles by partition and account, without
+    calling STS."""
     from awsprocesscreds.login import fetch_assertion
     from awsprocesscreds.roles import roles_by_account
     from awsprocesscreds.terminal import TerminalInteractor
 
-    assertion = fetch_assertion(request_from(args), TerminalInteractor(env), env)
+    assertion = fetch_assertion(_request(args), TerminalInteractor(env), env)
     _print("\n".join(roles_by_account(assertion.roles)))
     return 0
 
@@ -74,15 +74,13 @@ def logout(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     """Remove cached credentials (one profile's, or --all) and, with --keyring, the
     stored password."""
     from awsprocesscreds.cache import FileCache, cache_key
-    from awsprocesscreds.cli import request_from
 
+    # ``arguments`` saw to it that -e, -u and -p come all together or not at all.
     identified = bool(args.endpoint and args.username and args.provider)
-    if args.keyring and not identified:
-        raise ConfigurationError("forgetting a stored password needs -e, -u and -p")
     cache = FileCache.of_home()
     removed = cache.clear() if args.all else 0
     if identified:
-        request = request_from(args)
+        request = _request(args)
         if not args.all:
             removed += int(cache.delete(cache_key(request.key_parts())))
         if args.keyring:
@@ -98,12 +96,11 @@ def logout(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 def console(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     """Open the AWS Management Console signed in with these credentials."""
     from awsprocesscreds import console as federation
-    from awsprocesscreds.cli import request_from
     from awsprocesscreds.http import IdpSession
     from awsprocesscreds.login import obtain
     from awsprocesscreds.sts import region_partition
 
-    request = request_from(args)
+    request = _request(args)
     credentials_ = obtain(request, env)
     if request.role_arn:
         partition = request.role_arn.split(":")[1]
@@ -122,6 +119,10 @@ def console(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         _print(url)
         sys.stderr.write("No browser could be opened; open the URL above within 15 minutes.\n")
     return 0
+
+
+def _request(args: argparse.Namespace) -> CredentialRequest:
+    return CredentialRequest.from_options(vars(args))
 
 
 def _print(text: str) -> None:
