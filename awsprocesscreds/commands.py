@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Mapping
 
-from awsprocesscreds.errors import ConfigurationError
+from awsprocesscreds.errors import ConfigurationError, UsageError
 from awsprocesscreds.request import CredentialRequest
 
 log = logging.getLogger(__name__)
@@ -94,28 +94,45 @@ def logout(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 
 def console(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    """Open the AWS Management Console signed in with these credentials."""
+    """Open the AWS Management Console signed in with these credentials. The partition
+    (from -a, else the region) and --destination are checked before any login."""
+    import os
+
     from awsprocesscreds import console as federation
+    from awsprocesscreds.browser import open_secret_url
     from awsprocesscreds.http import IdpSession
     from awsprocesscreds.login import obtain
+    from awsprocesscreds.saml import role_arn_parts
     from awsprocesscreds.sts import region_partition
 
     request = _request(args)
-    credentials_ = obtain(request, env)
     if request.role_arn:
-        partition = request.role_arn.split(":")[1]
+        parts = role_arn_parts(request.role_arn)
+        if parts is None:
+            raise UsageError(
+                f"-a {request.role_arn!r} is not an IAM role ARN "
+                "(arn:PARTITION:iam::ACCOUNT:role/NAME)"
+            )
+        partition = parts[0]
     else:
         partition = region_partition(env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "")
     endpoint, home = federation.endpoints(partition, env.get(federation.FEDERATION_URL_ENV))
+    destination = federation.check_destination(partition, args.destination or home)
+    credentials_ = obtain(request, env)
     with IdpSession(read_timeout=request.timeout) as session:
         token = federation.signin_token(session, endpoint, credentials_)
-    url = federation.login_url(endpoint, token, args.destination or home)
+    url = federation.login_url(endpoint, token, destination)
     if args.print_url:
         _print(url)
         return 0
-    import webbrowser
-
-    if not webbrowser.open(url):
+    # The browser inherits this process's environment: os.environ, which env is.
+    opened = open_secret_url(url, os.environ)
+    if opened is None:
+        raise ConfigurationError(
+            "the browser did not open the console sign-in page in time; run the same "
+            "command with --print and open the URL yourself"
+        )
+    if not opened:
         _print(url)
         sys.stderr.write("No browser could be opened; open the URL above within 15 minutes.\n")
     return 0

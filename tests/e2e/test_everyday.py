@@ -373,26 +373,6 @@ def test_console_print_uses_the_cached_credentials(
     assert server.tokens[0] not in run.stderr
 
 
-def test_console_opens_the_browser(
-    tls: TestTls, federation: tuple[FederationEmulator, dict[str, str]], tmp_path: Path
-) -> None:
-    server, env = federation
-    opened = tmp_path / "opened"
-    browser = tmp_path / "browser"
-    browser.write_text(f'#!/bin/sh\nprintf "%s" "$1" > {shlex.quote(str(opened))}\n')
-    browser.chmod(0o755)
-    with AdfsEmulator(tls) as idp:
-        run = run_without_terminal(
-            ["console", *adfs(idp), "--destination", "https://console.aws.amazon.com/s3/"],
-            {**env, "AWSPROCESSCREDS_PASSWORD": PASSWORD, "BROWSER": f"{browser} %s"},
-        )
-    assert run.code == 0, run.stderr
-    assert run.stdout == ""
-    query = parse_qs(urlsplit(opened.read_text()).query)
-    assert query["Destination"] == ["https://console.aws.amazon.com/s3/"]
-    assert query["SigninToken"] == server.tokens
-
-
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
