@@ -5,7 +5,6 @@ several partitions, and the console's checks, all through the installed CLI."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -239,12 +238,6 @@ def test_console_accepts_its_partitions_console_pages(role: str, destination: st
 # --- roles ------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def sts_lite(tls: TestTls, env: dict[str, str]) -> Iterator[tuple[StsEmulator, dict[str, str]]]:
-    with StsEmulator(tls, max_session_duration=3600) as sts:
-        yield sts, {**env, "AWS_ENDPOINT_URL_STS": sts.url, "AWS_CA_BUNDLE": str(tls.ca_file)}
-
-
 def test_a_malformed_role_is_left_out_of_roles(
     tls: TestTls, sts_lite: tuple[StsEmulator, dict[str, str]], tmp_path: Path
 ) -> None:
@@ -319,14 +312,6 @@ for attempt in range(2):
 with open({record!r}, "w") as out:
     json.dump(record, out)
 """
-
-
-@pytest.fixture
-def federation(
-    tls: TestTls, env: dict[str, str]
-) -> Iterator[tuple[FederationEmulator, dict[str, str]]]:
-    with FederationEmulator(tls) as server:
-        yield server, {**env, "AWSPROCESSCREDS_FEDERATION_URL": server.federation_url}
 
 
 def test_console_keeps_secrets_from_the_browser(

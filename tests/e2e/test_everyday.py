@@ -8,7 +8,6 @@ import json
 import shlex
 import stat
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -152,13 +151,6 @@ def test_logout_all(tls: TestTls, env: dict[str, str], tmp_path: Path, home: Pat
 
 
 # --- roles ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def sts_lite(tls: TestTls, env: dict[str, str]) -> Iterator[tuple[StsEmulator, dict[str, str]]]:
-    """Our own STS emulator over HTTPS (moto cannot take multi-role assertions)."""
-    with StsEmulator(tls, max_session_duration=3600) as sts:
-        yield sts, {**env, "AWS_ENDPOINT_URL_STS": sts.url, "AWS_CA_BUNDLE": str(tls.ca_file)}
 
 
 def test_roles_lists_by_account_without_sts(
@@ -337,14 +329,6 @@ def test_configure_creates_the_file_and_section(env: dict[str, str]) -> None:
 
 
 # --- console ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def federation(
-    tls: TestTls, env: dict[str, str]
-) -> Iterator[tuple[FederationEmulator, dict[str, str]]]:
-    with FederationEmulator(tls) as server:
-        yield server, {**env, "AWSPROCESSCREDS_FEDERATION_URL": server.federation_url}
 
 
 def test_console_print_uses_the_cached_credentials(
