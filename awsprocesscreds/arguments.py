@@ -24,9 +24,33 @@ EPILOG = (
     "prompts (automation only: anything that can read your environment can read them); "
     "REQUESTS_CA_BUNDLE, AWS_CA_BUNDLE, AWS_ENDPOINT_URL_STS, HTTPS_PROXY."
 )
-USAGE = (
-    f"%(prog)s -e URL -u USER -p PROVIDER [options]\n       %(prog)s {{{','.join(SUBCOMMANDS)}}} -h"
+#: Names the commands, so that every usage error of the main command shows them.
+USAGE = "\n       ".join(
+    ("%(prog)s -e URL -u USER -p PROVIDER [options]", "%(prog)s {" + ",".join(SUBCOMMANDS) + "} -h")
 )
+
+
+def _duration(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of seconds") from None
+    if not MIN_DURATION <= value <= MAX_DURATION:
+        raise argparse.ArgumentTypeError(
+            f"must be between {MIN_DURATION} and {MAX_DURATION} seconds"
+        )
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most 3600 seconds")
+    return value
+
 
 _KEYRING = "take the password from the system keyring, and store it there after a login"
 #: Each option's help, as the main command, ``roles`` and ``console`` use it.
@@ -74,15 +98,15 @@ _OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "username": (("-u", "--username"), {"metavar": "USER"}),
     "provider": (("-p", "--provider"), {"metavar": "PROVIDER"}),
     "role_arn": (("-a", "--role-arn"), {"metavar": "ARN"}),
-    "duration": (("--duration",), {"type": "duration", "metavar": "SECONDS"}),
+    "duration": (("--duration",), {"type": _duration, "metavar": "SECONDS"}),
     "mfa_factor": (("--mfa-factor",), {"choices": MFA_FACTORS}),
     "mfa_timeout": (
         ("--mfa-timeout",),
-        {"type": "seconds", "default": DEFAULT_MFA_TIMEOUT, "metavar": "SECONDS"},
+        {"type": _seconds, "default": DEFAULT_MFA_TIMEOUT, "metavar": "SECONDS"},
     ),
     "timeout": (
         ("--timeout",),
-        {"type": "seconds", "default": DEFAULT_TIMEOUT, "metavar": "SECONDS"},
+        {"type": _seconds, "default": DEFAULT_TIMEOUT, "metavar": "SECONDS"},
     ),
     "keyring": (("--keyring",), {"action": "store_true"}),
     "no_cache": (("--no-cache",), {"action": "store_true"}),
@@ -123,7 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def build_subcommand_parsers() -> tuple[argparse.ArgumentParser, dict[str, Any]]:
+def build_subcommand_parsers() -> tuple[
+    argparse.ArgumentParser, dict[str, argparse.ArgumentParser]
+]:
     """The parser of ``COMMAND ...`` lines, and each command's own parser by name."""
     parser = argparse.ArgumentParser(prog=PROG, epilog=EPILOG)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -245,7 +271,6 @@ def _flags(dest: str) -> str:
 def _add_options(parser: argparse.ArgumentParser, command: str | None, required: bool) -> None:
     """Add the option groups ``command`` uses, each option described for it."""
     helps: Mapping[str, str] = {**_HELP, **_COMMAND_HELP.get(command or "", {})}
-    types = {"duration": _duration, "seconds": _seconds}
     for name in _COMMAND_GROUPS[command]:
         title, dests = _GROUPS[name]
         if command == "configure" and name != "identity":
@@ -253,33 +278,9 @@ def _add_options(parser: argparse.ArgumentParser, command: str | None, required:
         group = parser.add_argument_group(title)
         for dest in dests:
             flags, settings = _OPTIONS[dest]
-            settings = dict(settings, dest=dest, help=helps[dest])
-            if "type" in settings:
-                settings["type"] = types[settings["type"]]
-            if dest in IDENTITY and required and command is not None:
-                settings["required"] = True
-            group.add_argument(*flags, **settings)
+            required_here = required and dest in IDENTITY
+            group.add_argument(
+                *flags, **settings, dest=dest, help=helps[dest], required=required_here
+            )
     flags, settings = _OPTIONS["verbose"]
     parser.add_argument(*flags, **settings, help=helps["verbose"])
-
-
-def _duration(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of seconds") from None
-    if not MIN_DURATION <= value <= MAX_DURATION:
-        raise argparse.ArgumentTypeError(
-            f"must be between {MIN_DURATION} and {MAX_DURATION} seconds"
-        )
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not 0 < value <= 3600:
-        raise argparse.ArgumentTypeError("must be more than 0 and at most 3600 seconds")
-    return value
