@@ -214,27 +214,6 @@ def test_console_refuses_a_destination_outside_the_partitions_console(
     assert "--destination must be an https:// page of the aws console" in usage_error(run)
 
 
-@pytest.mark.parametrize(
-    ("role", "destination"),
-    [
-        (ROLE, "https://console.aws.amazon.com/s3/"),
-        (ROLE, "https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#Instances:"),
-        ("arn:aws-cn:iam::123456789012:role/Dev", "https://console.amazonaws.cn/s3/"),
-        (
-            "arn:aws-us-gov:iam::123456789012:role/Dev",
-            "https://us-gov-west-1.console.amazonaws-us-gov.com/",
-        ),
-    ],
-)
-def test_console_accepts_its_partitions_console_pages(role: str, destination: str) -> None:
-    from awsprocesscreds.console import check_destination
-    from awsprocesscreds.saml import role_arn_parts
-
-    parts = role_arn_parts(role)
-    assert parts is not None
-    assert check_destination(parts[0], destination) == destination
-
-
 # --- roles ------------------------------------------------------------------------------------
 
 
