@@ -7,28 +7,28 @@ import logging
 import sys
 from collections.abc import Mapping
 
-from awsprocesscreds.errors import ConfigurationError
+from awsprocesscreds.errors import ConfigurationError, UsageError
+from awsprocesscreds.request import CredentialRequest
 
 log = logging.getLogger(__name__)
 
 
 def credentials(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     """The original command: print credential_process JSON (cache, else login)."""
-    from awsprocesscreds.cli import request_from
     from awsprocesscreds.login import obtain
 
-    _print(obtain(request_from(args), env).to_process_json())
+    _print(obtain(_request(args), env).to_process_json())
     return 0
 
 
 def roles(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    """Log in and list the assertion's roles by account, without calling STS."""
-    from awsprocesscreds.cli import request_from
+    """Log in and list the assertion's roles by partition and account, without
+    calling STS."""
     from awsprocesscreds.login import fetch_assertion
     from awsprocesscreds.roles import roles_by_account
     from awsprocesscreds.terminal import TerminalInteractor
 
-    assertion = fetch_assertion(request_from(args), TerminalInteractor(env), env)
+    assertion = fetch_assertion(_request(args), TerminalInteractor(env), env)
     _print("\n".join(roles_by_account(assertion.roles)))
     return 0
 
@@ -81,15 +81,13 @@ def logout(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     """Remove cached credentials (one profile's, or --all) and, with --keyring, the
     stored password."""
     from awsprocesscreds.cache import FileCache, cache_key
-    from awsprocesscreds.cli import request_from
 
+    # ``arguments`` saw to it that -e, -u and -p come all together or not at all.
     identified = bool(args.endpoint and args.username and args.provider)
-    if args.keyring and not identified:
-        raise ConfigurationError("forgetting a stored password needs -e, -u and -p")
     cache = FileCache.of_home()  # None (with a warning) when HOME cannot hold one
     removed = cache.clear() if args.all and cache is not None else 0
     if identified:
-        request = request_from(args)
+        request = _request(args)
         if not args.all and cache is not None:
             removed += int(cache.delete(cache_key(request.key_parts())))
         if args.keyring:
@@ -103,32 +101,52 @@ def logout(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 
 def console(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    """Open the AWS Management Console signed in with these credentials."""
+    """Open the AWS Management Console signed in with these credentials. The partition
+    (from -a, else the region) and --destination are checked before any login."""
+    import os
+
     from awsprocesscreds import console as federation
-    from awsprocesscreds.cli import request_from
+    from awsprocesscreds.browser import open_secret_url
     from awsprocesscreds.http import IdpSession
     from awsprocesscreds.login import obtain
+    from awsprocesscreds.saml import role_arn_parts
     from awsprocesscreds.sts import region_partition
 
-    request = request_from(args)
-    credentials_ = obtain(request, env)
+    request = _request(args)
     if request.role_arn:
-        partition = request.role_arn.split(":")[1]
+        parts = role_arn_parts(request.role_arn)
+        if parts is None:
+            raise UsageError(
+                f"-a {request.role_arn!r} is not an IAM role ARN "
+                "(arn:PARTITION:iam::ACCOUNT:role/NAME)"
+            )
+        partition = parts[0]
     else:
         partition = region_partition(env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "")
     endpoint, home = federation.endpoints(partition, env.get(federation.FEDERATION_URL_ENV))
+    destination = federation.check_destination(partition, args.destination or home)
+    credentials_ = obtain(request, env)
     with IdpSession(read_timeout=request.timeout) as session:
         token = federation.signin_token(session, endpoint, credentials_)
-    url = federation.login_url(endpoint, token, args.destination or home)
+    url = federation.login_url(endpoint, token, destination)
     if args.print_url:
         _print(url)
         return 0
-    import webbrowser
-
-    if not webbrowser.open(url):
+    # The browser inherits this process's environment: os.environ, which env is.
+    opened = open_secret_url(url, os.environ)
+    if opened is None:
+        raise ConfigurationError(
+            "the browser did not open the console sign-in page in time; run the same "
+            "command with --print and open the URL yourself"
+        )
+    if not opened:
         _print(url)
         sys.stderr.write("No browser could be opened; open the URL above within 15 minutes.\n")
     return 0
+
+
+def _request(args: argparse.Namespace) -> CredentialRequest:
+    return CredentialRequest.from_options(vars(args))
 
 
 def _print(text: str) -> None:

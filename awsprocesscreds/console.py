@@ -8,12 +8,12 @@ minutes): they are opened in the browser or printed on request, never logged.
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 
 from awsprocesscreds.credentials import Credentials
-from awsprocesscreds.errors import ConfigurationError, IdpResponseError
+from awsprocesscreds.errors import ConfigurationError, IdpResponseError, UsageError
 from awsprocesscreds.http import json_body, require_https
 
 #: The federation endpoint and console of each partition.
@@ -41,6 +41,32 @@ def endpoints(partition: str, override: str | None) -> tuple[str, str]:
         require_https(override)
         federation = override
     return federation, console
+
+
+def check_destination(partition: str, destination: str) -> str:
+    """``destination`` if it is an https:// page of ``partition``'s console (its host,
+    or a subdomain such as ``us-east-1.console.aws.amazon.com``); else UsageError."""
+    console = urlsplit(PARTITIONS[partition][1]).hostname or ""
+    try:
+        parts = urlsplit(destination)
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    host = parts.hostname if parts else None
+    if (
+        parts is None
+        or parts.scheme != "https"
+        or not host
+        or not (host == console or host.endswith("." + console))
+        or not all(c.isascii() and (c.isalnum() or c in ".-:") for c in parts.netloc)
+        or port not in (None, 443)
+        or not all(" " < c < "\x7f" and c != "\\" for c in destination)
+    ):
+        raise UsageError(
+            f"--destination must be an https:// page of the {partition} console "
+            f"(https://{console}/ or a subdomain of it), such as https://{console}/s3/"
+        )
+    return destination
 
 
 def signin_token(session: requests.Session, federation: str, credentials: Credentials) -> str:

@@ -18,6 +18,13 @@ class ConfigurationError(AwsProcessCredsError):
     """The command line or environment asks for something we cannot do."""
 
 
+class UsageError(ConfigurationError):
+    """The command line itself is wrong (a bad combination or value of options): exit 2,
+    as argparse's own usage errors."""
+
+    exit_code = 2
+
+
 class ProviderNotFoundError(ConfigurationError):
     """No authenticator is registered under the requested provider name."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from awsprocesscreds.hotpath import key_parts
@@ -25,6 +26,33 @@ class CredentialRequest:
     timeout: float = DEFAULT_TIMEOUT
     use_cache: bool = True
     keyring: bool = False
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, object]) -> CredentialRequest:
+        """The request of parsed command-line options (``vars`` of the namespace).
+        A command that does not take an option leaves it out: it gets the default."""
+
+        def text(name: str) -> str | None:
+            value = options.get(name)
+            return value if isinstance(value, str) and value else None
+
+        duration = options.get("duration")
+        mfa_timeout = options.get("mfa_timeout")
+        timeout = options.get("timeout")
+        return cls(
+            provider=(text("provider") or "").lower(),
+            endpoint=text("endpoint") or "",
+            username=text("username") or "",
+            role_arn=text("role_arn"),
+            duration=duration if isinstance(duration, int) else None,
+            mfa_factor=text("mfa_factor"),
+            mfa_timeout=float(mfa_timeout)
+            if isinstance(mfa_timeout, (int, float))
+            else DEFAULT_MFA_TIMEOUT,
+            timeout=float(timeout) if isinstance(timeout, (int, float)) else DEFAULT_TIMEOUT,
+            use_cache=not options.get("no_cache", False),
+            keyring=bool(options.get("keyring", False)),
+        )
 
     def key_parts(self) -> dict[str, str | int | None]:
         """What picks the cache entry (see ``hotpath.key_parts``)."""

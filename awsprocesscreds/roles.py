@@ -1,4 +1,4 @@
-"""Choosing among the roles of an assertion, and showing them by account."""
+"""Choosing among the roles of an assertion, and showing them by partition and account."""
 
 from __future__ import annotations
 
@@ -8,17 +8,20 @@ from awsprocesscreds.errors import RoleSelectionError
 from awsprocesscreds.interaction import Choose, Flow
 from awsprocesscreds.saml import Role, choose_role
 
+#: The partition most roles live in: its accounts are shown without a partition.
+COMMERCIAL = "aws"
+
 
 def select_role(roles: tuple[Role, ...], wanted: str | None) -> Flow[Role]:
     """The role to assume: ``wanted``, the only one, or the person's pick from a menu
-    of account IDs and role names (an interactor without a terminal raises
-    NoTerminal, which the caller turns into the error listing the roles)."""
+    of accounts and role names (an interactor without a terminal raises NoTerminal,
+    which the caller turns into the error listing the roles)."""
     if wanted is not None or len(roles) == 1:
         return choose_role(roles, wanted)
-    ordered = sorted(roles, key=lambda role: (role.account, role.name))
+    ordered = sorted(roles, key=_order)
     index = yield Choose(
         "Your SAML assertion holds several roles:",
-        tuple(f"{role.account}  {role.name}" for role in ordered),
+        tuple(f"{account_label(role)}  {role.name}" for role in ordered),
     )
     if not isinstance(index, int) or not 0 <= index < len(ordered):
         raise RoleSelectionError("no role was chosen")
@@ -26,11 +29,26 @@ def select_role(roles: tuple[Role, ...], wanted: str | None) -> Flow[Role]:
 
 
 def roles_by_account(roles: Sequence[Role]) -> list[str]:
-    """Lines listing ``roles`` grouped by account, accounts and roles sorted."""
+    """Lines listing ``roles`` grouped by partition and account (the same account
+    number in two partitions is two accounts), accounts and roles sorted."""
     lines: list[str] = []
-    accounts = sorted({role.account for role in roles})
-    for account in accounts:
-        lines.append(f"Account {account}")
-        for role in sorted((r for r in roles if r.account == account), key=lambda r: r.name):
-            lines.append(f"  {role.role_arn}")
+    label = None
+    for role in sorted(roles, key=_order):
+        if account_label(role) != label:
+            label = account_label(role)
+            lines.append(f"Account {label}")
+        lines.append(f"  {role.role_arn}")
     return lines
+
+
+def account_label(role: Role) -> str:
+    """The account number, followed by the partition unless it is the commercial one."""
+    if not role.account:
+        return "unknown account"
+    if role.partition == COMMERCIAL:
+        return role.account
+    return f"{role.account} ({role.partition})"
+
+
+def _order(role: Role) -> tuple[bool, str, str, str]:
+    return (role.partition != COMMERCIAL, role.partition, role.account, role.name)

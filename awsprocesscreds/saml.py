@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element, ParseError
 
@@ -24,6 +25,8 @@ SESSION_DURATION_ATTRIBUTE = "https://aws.amazon.com/SAML/Attributes/SessionDura
 _SAML_NS = "urn:oasis:names:tc:SAML:2.0:assertion"
 #: A SAML response with hundreds of roles is well under this.
 MAX_ASSERTION_CHARS = 1024 * 1024
+
+log = logging.getLogger(__name__)
 
 
 def role_arn_parts(arn: str) -> tuple[str, str, str] | None:
@@ -50,22 +53,28 @@ def role_arn_parts(arn: str) -> tuple[str, str, str] | None:
 
 @dataclass(frozen=True)
 class Role:
-    """A role the assertion lets the person assume, with the SAML provider to name."""
+    """A role the assertion lets the person assume, with the SAML provider to name.
+    ``parse_role_value`` only makes roles whose ARN ``role_arn_parts`` reads; for any
+    other, partition and account are empty and the name is the whole ARN."""
 
     role_arn: str
     principal_arn: str
 
     @property
     def partition(self) -> str:
-        return self.role_arn.split(":")[1]
+        return self._parts[0]
 
     @property
     def account(self) -> str:
-        return self.role_arn.split(":")[4]
+        return self._parts[1]
 
     @property
     def name(self) -> str:
-        return self.role_arn.split(":role/", 1)[1]
+        return self._parts[2]
+
+    @property
+    def _parts(self) -> tuple[str, str, str]:
+        return role_arn_parts(self.role_arn) or ("", "", self.role_arn)
 
 
 @dataclass(frozen=True)
@@ -134,18 +143,25 @@ def _roles(values: list[str]) -> tuple[Role, ...]:
     roles: list[Role] = []
     for value in values:
         role = parse_role_value(value)
-        if role is not None and role not in roles:
+        if role is None:
+            # One malformed value should not cost the person the roles that work.
+            log.debug(
+                "ignoring a Role value that is not a role ARN and a SAML provider ARN: %r",
+                value[:200],
+            )
+        elif role not in roles:
             roles.append(role)
     return tuple(roles)
 
 
 def parse_role_value(value: str) -> Role | None:
     """Read one Role attribute value: a role ARN and a SAML provider ARN joined by a
-    comma, in either order, spaces tolerated. None when it is not such a pair."""
+    comma, in either order, spaces tolerated. None when it is not such a pair, or
+    when the role ARN is not one ``role_arn_parts`` reads."""
     halves = [half.strip() for half in value.split(",")]
     if len(halves) != 2:
         return None
-    role = next((h for h in halves if h.startswith("arn:") and ":role/" in h), None)
+    role = next((h for h in halves if role_arn_parts(h) is not None), None)
     provider = next((h for h in halves if h.startswith("arn:") and ":saml-provider/" in h), None)
     if role is None or provider is None:
         return None

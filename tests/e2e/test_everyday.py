@@ -8,7 +8,6 @@ import json
 import shlex
 import stat
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -150,20 +149,9 @@ def test_logout_all(tls: TestTls, env: dict[str, str], tmp_path: Path, home: Pat
     out = run_without_terminal(["logout", "--all"], env)
     assert "Removed 2 cached credential sets." in out.stdout
     assert cache_files(home) == []
-    usage = run_without_terminal(["logout"], env)
-    assert usage.code == 2
-    refused = run_without_terminal(["logout", "--all", "--keyring"], env)
-    assert "needs -e, -u and -p" in refused.error_line()
 
 
 # --- roles ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def sts_lite(tls: TestTls, env: dict[str, str]) -> Iterator[tuple[StsEmulator, dict[str, str]]]:
-    """Our own STS emulator over HTTPS (moto cannot take multi-role assertions)."""
-    with StsEmulator(tls, max_session_duration=3600) as sts:
-        yield sts, {**env, "AWS_ENDPOINT_URL_STS": sts.url, "AWS_CA_BUNDLE": str(tls.ca_file)}
 
 
 def test_roles_lists_by_account_without_sts(
@@ -393,14 +381,6 @@ def test_configure_creates_the_file_and_section(env: dict[str, str]) -> None:
 # --- console ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def federation(
-    tls: TestTls, env: dict[str, str]
-) -> Iterator[tuple[FederationEmulator, dict[str, str]]]:
-    with FederationEmulator(tls) as server:
-        yield server, {**env, "AWSPROCESSCREDS_FEDERATION_URL": server.federation_url}
-
-
 def test_console_print_uses_the_cached_credentials(
     tls: TestTls, federation: tuple[FederationEmulator, dict[str, str]], tmp_path: Path
 ) -> None:
@@ -425,26 +405,6 @@ def test_console_print_uses_the_cached_credentials(
         }
     ]
     assert server.tokens[0] not in run.stderr
-
-
-def test_console_opens_the_browser(
-    tls: TestTls, federation: tuple[FederationEmulator, dict[str, str]], tmp_path: Path
-) -> None:
-    server, env = federation
-    opened = tmp_path / "opened"
-    browser = tmp_path / "browser"
-    browser.write_text(f'#!/bin/sh\nprintf "%s" "$1" > {shlex.quote(str(opened))}\n')
-    browser.chmod(0o755)
-    with AdfsEmulator(tls) as idp:
-        run = run_without_terminal(
-            ["console", *adfs(idp), "--destination", "https://console.aws.amazon.com/s3/"],
-            {**env, "AWSPROCESSCREDS_PASSWORD": PASSWORD, "BROWSER": f"{browser} %s"},
-        )
-    assert run.code == 0, run.stderr
-    assert run.stdout == ""
-    query = parse_qs(urlsplit(opened.read_text()).query)
-    assert query["Destination"] == ["https://console.aws.amazon.com/s3/"]
-    assert query["SigninToken"] == server.tokens
 
 
 @pytest.mark.parametrize(

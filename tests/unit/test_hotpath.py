@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from awsprocesscreds.arguments import build_parser
 from awsprocesscreds.cache import FileCache, cache_directory
-from awsprocesscreds.cli import build_parser
 from awsprocesscreds.credentials import (
     MIN_REMAINING,
     Credentials,

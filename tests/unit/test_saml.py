@@ -28,6 +28,11 @@ OPS = Role(
         (f"{DEV.role_arn},{DEV.role_arn}", None),
         (f"{DEV.role_arn},{DEV.principal_arn},extra", None),
         ("not,arns", None),
+        # Role ARNs that role_arn_parts does not read: skipped, not an IndexError later.
+        (f"arn:aws:role/Dev,{DEV.principal_arn}", None),
+        (f"arn:aws:iam::123:role/Dev,{DEV.principal_arn}", None),
+        (f"arn:aws:iam::123456789012:role/,{DEV.principal_arn}", None),
+        (f"arn:aws:iam::123456789012:user/Dev:role/x,{DEV.principal_arn}", None),
     ],
 )
 def test_role_value_pairs_in_either_order(value: str, expected: Role | None) -> None:
@@ -135,3 +140,16 @@ def test_role_not_in_assertion_lists_the_roles() -> None:
 
 def test_role_properties() -> None:
     assert (OPS.partition, OPS.account, OPS.name) == ("aws", "210987654321", "team/Ops")
+
+
+def test_a_malformed_role_among_good_ones_is_skipped() -> None:
+    broken = ("arn:aws:role/Broken", DEV.principal_arn)
+    encoded = build_saml_response(
+        [(OPS.role_arn, OPS.principal_arn), broken, (DEV.role_arn, DEV.principal_arn)]
+    )
+    assert parse_assertion(encoded).roles == (OPS, DEV)
+
+
+def test_role_properties_never_index_blindly() -> None:
+    broken = Role("arn:aws:role/Broken", DEV.principal_arn)
+    assert (broken.partition, broken.account, broken.name) == ("", "", "arn:aws:role/Broken")
