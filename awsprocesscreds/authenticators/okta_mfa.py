@@ -34,8 +34,13 @@ _CHALLENGED = ("sms", "call", "email")
 _SENT_BY = {"sms": "SMS", "call": "voice call", "email": "email"}
 MAX_CODE_ATTEMPTS = 3
 POLL_INTERVAL = 2.0
-#: Upper bound on push polls, whatever the clock says.
-MAX_POLLS = 600
+
+
+def max_polls(timeout: float) -> int:
+    """Push polls that fit in ``timeout`` (--mfa-timeout), with room for the first and
+    the last: a backstop for a clock that does not move, as the deadline ends polling
+    first."""
+    return int(timeout // POLL_INTERVAL) + 2
 
 
 @dataclass(frozen=True)
@@ -159,7 +164,7 @@ def _push(api: OktaApi, factor: Factor, state_token: str, timeout: float) -> Flo
     body = yield from api.post(factor.verify_url, {"stateToken": state_token})
     yield Notify("Approve the Okta Verify push on your phone.")
     number_shown = False
-    for _ in range(MAX_POLLS):
+    for _ in range(max_polls(timeout)):
         if text(body.get("status")) == "SUCCESS":
             return _session_token(body)
         result = text(body.get("factorResult"))
@@ -172,14 +177,14 @@ def _push(api: OktaApi, factor: Factor, state_token: str, timeout: float) -> Flo
             yield Notify("On your phone, tap this number:", highlight=number)
             number_shown = True
         if api.context.monotonic() >= deadline:
-            raise MfaError(
-                f"the Okta Verify push was not approved within {timeout:g} s; "
-                "try again, or raise --mfa-timeout"
-            )
+            break
         yield Wait(POLL_INTERVAL)
         poll = text(dig(body, "_links", "next", "href")) or factor.verify_url
         body = yield from api.post(poll, {"stateToken": state_token})
-    raise MfaError("the Okta Verify push was not approved")
+    raise MfaError(
+        f"the Okta Verify push was not approved within {timeout:g} s; "
+        "try again, or raise --mfa-timeout"
+    )
 
 
 def _correct_answer(body: Mapping[str, Any]) -> str | None:
