@@ -15,6 +15,8 @@ from awsprocesscreds import markup
 from awsprocesscreds.errors import IdpResponseError
 from awsprocesscreds.http import redact_url
 
+#: Longest text read by id or as the title: it is shown in one-line messages.
+MAX_TEXT = 300
 #: Input types a browser never submits by themselves.
 _NOT_SUBMITTED = frozenset({"button", "reset", "image", "file"})
 
@@ -91,20 +93,27 @@ class Page:
         return None if attrs is None else attrs.get("value")
 
     def text_by_id(self, element_id: str) -> str | None:
-        """The whitespace-normalised text of the first element with ``id``, if present."""
+        """The whitespace-normalised text of the first element with ``id``, if present,
+        clipped to MAX_TEXT characters (it ends up in one-line messages)."""
         element = self._markup.ids.get(element_id)
         if element is None:
             return None
-        return " ".join(self._markup.text_of(element).split())
+        return _clip(self._markup.text_of(element))
 
     def title(self) -> str:
+        """The first title, whitespace-normalised and clipped like ``text_by_id``."""
         title = self._markup.title
-        return "" if title is None else " ".join(title.split())
+        return "" if title is None else _clip(title)
 
     def form_with_field(self, names: Iterable[str]) -> Form | None:
         """The first form holding any of the field ``names``."""
         wanted = tuple(names)
         return next((form for form in self.forms if any(form.has_field(n) for n in wanted)), None)
+
+
+def _clip(text: str) -> str:
+    words = " ".join(text[: MAX_TEXT * 4].split())
+    return words if len(words) <= MAX_TEXT else words[: MAX_TEXT - 3] + "..."
 
 
 def _read_form(form: markup.FormRecord, page_url: str) -> Form:

@@ -38,12 +38,21 @@ def hostile_pages() -> dict[str, str]:
     pages["one_unterminated_script"] = "<script>" + "</scrip<" * ((PAGE_BYTES - 8) // 8)
     pages["one_unterminated_cdata"] = "<![CDATA[" + "]]" * ((PAGE_BYTES - 9) // 2)
     pages["one_tag_many_attributes"] = "<input " + "a=b " * ((PAGE_BYTES - 8) // 4) + ">"
+    pages["just_under_the_markup_limit"] = _under_markup_limit()
     return pages
 
 
 def _fill(unit: str) -> str:
     prefix = "<!DOCTYPE html><html><head><title>Sign In</title></head><body>"
     return prefix + unit * ((PAGE_BYTES - len(prefix)) // len(unit))
+
+
+def _under_markup_limit() -> str:
+    # 90,000 tags (a parser may refuse pages with more markup than that, never fewer),
+    # all inside the error element AD FS reads, so its text spans the whole page.
+    page = '<form><input type="password" name="Password"></form><p id="errorText">'
+    page += ("<i>" + "x" * 55) * 90_000
+    return page + "x" * (PAGE_BYTES - len(page))
 
 
 def _distinct_ids() -> str:

@@ -10,7 +10,7 @@ import pytest
 
 from awsprocesscreds import markup
 from awsprocesscreds.errors import IdpResponseError
-from awsprocesscreds.forms import Page
+from awsprocesscreds.forms import MAX_TEXT, Page
 from tests.emulators.hostile import PAGE_BYTES, hostile_pages
 
 URL = "https://idp.example.com/adfs/ls/"
@@ -91,3 +91,10 @@ def test_hostile_pages_are_about_the_body_limit_and_each_is_read_or_refused() ->
             assert "not a login page" in refusal, name
         else:
             assert page.input_value("SAMLResponse") is None, name
+
+
+def test_texts_shown_in_messages_are_clipped() -> None:
+    html = f"<title>{'t ' * 5000}</title><p id=e>{'word ' * 100_000}</p>"
+    page = Page(html, URL)
+    assert len(page.title()) == len(page.text_by_id("e") or "") == MAX_TEXT
+    assert (page.text_by_id("e") or "").endswith("...")
