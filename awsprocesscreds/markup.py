@@ -2,18 +2,19 @@
 
 IdP pages are hostile input, and every general-purpose parser at hand has shapes that
 cost quadratic time: BeautifulSoup's tree searches over unclosed ``<form>`` tags, and
-the standard library's ``html.parser`` (as shipped with the Pythons we support) over unterminated
-comments or start tags. So this scanner is our own, built so that every byte is looked
-at a bounded number of times:
+the standard library's ``html.parser`` (as shipped with the Pythons we support) over
+unterminated comments or start tags. So this scanner is our own, built so that every
+byte is looked at a bounded number of times:
 
 - every search for the end of a construct (comment, tag, ``<script>`` body) either
   finds it and moves past it, or hits the end of the page and stops there, as a
   browser does at end of file; nothing is searched again from an earlier point;
-- the regular expressions use possessive quantifiers, so they never backtrack;
+- the regular expressions are single character classes or fixed text, so they match
+  in one forward pass (no backtracking);
 - end tags pop the open-element stack using a per-name count of open elements, so a
   stray ``</span>`` under a million open ``<div>`` costs nothing;
-- at most :data:`MAX_MARKUP` tags, comments and attributes are read: a login page has a few
-  hundred, and more means the page is not one (:class:`MarkupLimitError`).
+- at most :data:`MAX_MARKUP` tags, comments and attributes are read: a login page has
+  a few hundred, and more means the page is not one (:class:`MarkupLimitError`).
 
 What is kept follows browsers where they and a tree parser differ: a ``<form>`` start
 tag inside an open form is ignored, and a form ends at ``</form>``.
@@ -37,17 +38,21 @@ _RAW_TEXT = frozenset({"script", "style", "title", "textarea", "xmp", "iframe", 
 #: Raw-text content that a browser shows as text (the rest is code).
 _SHOWN = frozenset({"title", "textarea", "xmp"})
 
+# Each pattern is one character class repeated, or fixed text: it matches in one
+# forward pass, with nothing to backtrack into.
 _MARKUP_START = re.compile(r"<(?:!--|[!?/]|[A-Za-z])")
-_START_TAG = re.compile(
-    r"""<([A-Za-z][^\s/>]*+)((?:[\s/]*+[^\s/>][^\s/>=]*+"""
-    r"""(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>"'][^\s>]*+))?+)*+)[\s/]*+>"""
-)
-# Found with finditer, so it starts at a name character: a leading space run would be
-# re-scanned from each of its positions.
-_ATTRIBUTE = re.compile(
-    r"""([^\s/>][^\s/>=]*+)(?:\s*+=\s*+(?:"([^"]*+)"|'([^']*+)'|([^\s>"'][^\s>]*+)))?+"""
-)
-_END_TAG_NAME = re.compile(r"</([A-Za-z][^\s/>]*+)")
+_TAG_NAME = re.compile(r"[A-Za-z][^\s/>]*")
+_END_TAG_NAME = re.compile(r"</([A-Za-z][^\s/>]*)")
+_SEPARATORS = re.compile(r"[\s/]*")
+_SPACES = re.compile(r"\s*")
+_ATTRIBUTE_NAME = re.compile(r"[^\s/>][^\s/>=]*")
+_UNQUOTED_VALUE = re.compile(r"[^\s>]*")
+
+
+def _match_end(pattern: re.Pattern[str], page: str, pos: int) -> int:
+    """Where ``pattern`` matched at ``pos`` ends (``pos`` when it does not match)."""
+    match = pattern.match(page, pos)
+    return pos if match is None else match.end()
 
 
 class MarkupLimitError(ValueError):
@@ -137,26 +142,44 @@ class _Scanner:
         if page[at + 1] in "!?":
             end = page.find(">", at + 2)
             return len(page) if end < 0 else end + 1
-        tag = _START_TAG.match(page, at)
-        if tag is None:
-            return len(page)  # a start tag cut off by the end of the page
-        name = tag.group(1).lower()
-        self._start(name, self._attributes(tag.group(2)))
-        if name in _RAW_TEXT:
-            return self._raw_text(name, tag.end())
-        return tag.end()
-
-    def _attributes(self, text: str) -> dict[str, str]:
+        name_end = _match_end(_TAG_NAME, page, at + 1)
+        name = page[at + 1 : name_end].lower()
         attrs: dict[str, str] = {}
-        if not text or text.isspace():
-            return attrs
-        for match in _ATTRIBUTE.finditer(text):
+        end = self._attributes(name_end, attrs)
+        if end < 0:
+            return len(page)  # a start tag cut off by the end of the page
+        self._start(name, attrs)
+        if name in _RAW_TEXT:
+            return self._raw_text(name, end)
+        return end
+
+    def _attributes(self, pos: int, attrs: dict[str, str]) -> int:
+        """Read attributes from ``pos`` into ``attrs`` up to the tag's ``>``; return
+        the position after it, or -1 when the page ends first."""
+        page, size = self.page, len(self.page)
+        while True:
+            pos = _match_end(_SEPARATORS, page, pos)
+            if pos >= size:
+                return -1
+            if page[pos] == ">":
+                return pos + 1
             self._spend()
-            name, double, single, bare = match.groups()
-            value = double if double is not None else single if single is not None else bare
+            name_end = _match_end(_ATTRIBUTE_NAME, page, pos)
+            name = page[pos:name_end].lower()
+            pos = _match_end(_SPACES, page, name_end)
+            value = ""
+            if pos < size and page[pos] == "=":
+                pos = _match_end(_SPACES, page, pos + 1)
+                if pos < size and page[pos] in "\"'":
+                    close = page.find(page[pos], pos + 1)
+                    if close < 0:
+                        return -1
+                    value, pos = page[pos + 1 : close], close + 1
+                else:
+                    value_end = _match_end(_UNQUOTED_VALUE, page, pos)
+                    value, pos = page[pos:value_end], value_end
             # A repeated attribute keeps its first value, as in browsers.
-            attrs.setdefault(name.lower(), html.unescape(value or ""))
-        return attrs
+            attrs.setdefault(name, html.unescape(value))
 
     def _raw_text(self, name: str, start: int) -> int:
         page = self.page
