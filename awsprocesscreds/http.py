@@ -92,10 +92,7 @@ class IdpSession(requests.Session):
         except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
             if time.monotonic() < deadline:
                 raise self._network_error(exc, url) from exc
-            raise NetworkError(
-                f"{_host(url)} did not answer within {total:g} s; "
-                "try again later or raise --timeout"
-            ) from exc
+            raise _too_slow(url, total) from exc
         except requests.exceptions.RequestException as exc:
             raise self._network_error(exc, url) from exc
 
@@ -115,10 +112,7 @@ class IdpSession(requests.Session):
                 "check the endpoint and your network or proxy settings"
             )
         if isinstance(exc, requests.exceptions.ReadTimeout):
-            return NetworkError(
-                f"{host} did not answer within {self.timeout[1]:g} s; "
-                "try again later or raise --timeout"
-            )
+            return _too_slow(url, self.timeout[1])
         if isinstance(exc, requests.exceptions.ProxyError):
             return NetworkError(f"the proxy refused the connection to {host}")
         if isinstance(exc, requests.exceptions.ConnectionError):
@@ -175,6 +169,12 @@ def _read_bounded(response: requests.Response, limit: int) -> None:
     # requests keeps a loaded body in _content; setting it is how a bounded read is
     # handed back without reading the stream twice.
     response._content = b"".join(chunks)
+
+
+def _too_slow(url: str | bytes, seconds: float) -> NetworkError:
+    return NetworkError(
+        f"{_host(url)} did not answer within {seconds:g} s; try again later or raise --timeout"
+    )
 
 
 def _origin(url: str) -> tuple[str, str]:
