@@ -1,7 +1,8 @@
 """Reading HTML login pages: their forms, fields and marked-up messages.
 
-Pure functions over page text; the HTTP happens elsewhere. Uses BeautifulSoup with the
-standard library's parser, which tolerates the broken markup real IdP pages carry.
+Pure functions over page text; the HTTP happens elsewhere. The page is read in one
+linear pass by ``markup.scan``, which tolerates the broken markup real IdP pages carry
+and cannot be made slow by a hostile one.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup
-from bs4.element import Tag
+from awsprocesscreds import markup
+from awsprocesscreds.errors import IdpResponseError
+from awsprocesscreds.http import redact_url
 
+#: Longest text read by id or as the title: it is shown in one-line messages.
+MAX_TEXT = 300
 #: Input types a browser never submits by themselves.
 _NOT_SUBMITTED = frozenset({"button", "reset", "image", "file"})
 
@@ -67,70 +71,72 @@ class Form:
 
 
 class Page:
-    """A parsed HTML page and the URL it was actually served from (after redirects)."""
+    """A parsed HTML page and the URL it was actually served from (after redirects).
+
+    Parsing is one linear pass (``markup.scan``), whatever the IdP sends. Raises
+    IdpResponseError for a page with more markup than any login page has.
+    """
 
     def __init__(self, html: str, url: str) -> None:
         self.url = url
-        self._soup = BeautifulSoup(html, "html.parser")
-        self.forms: tuple[Form, ...] = tuple(_read_form(tag, url) for tag in self._tags("form"))
+        try:
+            self._markup = markup.scan(html)
+        except markup.MarkupLimitError as exc:
+            raise IdpResponseError(
+                f"the page at {redact_url(url)} has {exc}; that is not a login page"
+            ) from exc
+        self.forms: tuple[Form, ...] = tuple(_read_form(form, url) for form in self._markup.forms)
 
     def input_value(self, name: str) -> str | None:
         """The value of the first ``<input name=...>`` anywhere on the page."""
-        for tag in self._tags("input"):
-            if tag.get("name") == name:
-                return _attr(tag, "value")
-        return None
+        attrs = self._markup.inputs.get(name)
+        return None if attrs is None else attrs.get("value")
 
     def text_by_id(self, element_id: str) -> str | None:
-        """The whitespace-normalised text of the element with ``id``, if present."""
-        tag = self._soup.find(id=element_id)
-        if not isinstance(tag, Tag):
+        """The whitespace-normalised text of the first element with ``id``, if present,
+        clipped to MAX_TEXT characters (it ends up in one-line messages)."""
+        element = self._markup.ids.get(element_id)
+        if element is None:
             return None
-        return " ".join(tag.get_text(" ").split())
+        return _clip(self._markup.text_of(element))
 
     def title(self) -> str:
-        tag = self._soup.find("title")
-        return " ".join(tag.get_text(" ").split()) if isinstance(tag, Tag) else ""
+        """The first title, whitespace-normalised and clipped like ``text_by_id``."""
+        title = self._markup.title
+        return "" if title is None else _clip(title)
 
     def form_with_field(self, names: Iterable[str]) -> Form | None:
         """The first form holding any of the field ``names``."""
         wanted = tuple(names)
         return next((form for form in self.forms if any(form.has_field(n) for n in wanted)), None)
 
-    def _tags(self, name: str) -> list[Tag]:
-        return [tag for tag in self._soup.find_all(name) if isinstance(tag, Tag)]
+
+def _clip(text: str) -> str:
+    words = " ".join(text[: MAX_TEXT * 4].split())
+    return words if len(words) <= MAX_TEXT else words[: MAX_TEXT - 3] + "..."
 
 
-def _read_form(tag: Tag, page_url: str) -> Form:
+def _read_form(form: markup.FormRecord, page_url: str) -> Form:
     fields = []
-    for element in tag.find_all("input"):
-        name = _attr(element, "name")
+    for attrs in form.inputs:
+        name = attrs.get("name")
         if not name:
             continue
-        input_type = (_attr(element, "type") or "text").lower()
-        if input_type in ("checkbox", "radio") and not element.has_attr("checked"):
+        input_type = (attrs.get("type") or "text").lower()
+        if input_type in ("checkbox", "radio") and "checked" not in attrs:
             continue
         fields.append(
             Field(
                 name=name,
-                value=_attr(element, "value") or ("on" if input_type == "checkbox" else ""),
+                value=attrs.get("value") or ("on" if input_type == "checkbox" else ""),
                 type=input_type,
-                id=_attr(element, "id"),
+                id=attrs.get("id"),
             )
         )
     return Form(
-        action=urljoin(page_url, _attr(tag, "action") or ""),
-        method=(_attr(tag, "method") or "get").upper(),
-        id=_attr(tag, "id"),
-        name=_attr(tag, "name"),
+        action=urljoin(page_url, form.attrs.get("action") or ""),
+        method=(form.attrs.get("method") or "get").upper(),
+        id=form.attrs.get("id"),
+        name=form.attrs.get("name"),
         fields=tuple(fields),
     )
-
-
-def _attr(tag: Tag, name: str) -> str | None:
-    value = tag.get(name)
-    if value is None:
-        return None
-    if isinstance(value, list):
-        return " ".join(value)
-    return str(value)

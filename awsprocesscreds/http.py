@@ -2,7 +2,11 @@
 
 - HTTPS only, checked on every request *and* every redirect (in ``send``), so an IdP
   page cannot bounce the password or a token to a plain-text URL.
-- Connect and read timeouts on every request: a hung IdP is an error, not a hang.
+- One deadline per ``request`` call (``--timeout``) for the whole exchange: connect,
+  TLS, status line, headers, body and redirects. A server that drips its answer a byte
+  at a time is cut off as surely as one that never answers (see ``deadline``).
+- A redirect never carries a request body (the password form) to another origin:
+  browsers re-post on 307/308, we refuse instead.
 - Bodies read up to a bound: an IdP answer is hostile input.
 - ``-v`` logs method, URL without its query (Okta puts one-time tokens there) and status.
 - TLS verification, ``REQUESTS_CA_BUNDLE`` and proxy variables work as in requests.
@@ -12,7 +16,9 @@ requests errors are turned into our NetworkError here, in one place.
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -20,11 +26,18 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 
 from awsprocesscreds import __version__
-from awsprocesscreds.errors import ConfigurationError, IdpResponseError, NetworkError
+from awsprocesscreds.deadline import DeadlineAdapter, deadline_context
+from awsprocesscreds.errors import (
+    AwsProcessCredsError,
+    ConfigurationError,
+    IdpResponseError,
+    NetworkError,
+)
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
+#: The bound on a whole exchange (``--timeout``), each redirect included.
 DEFAULT_READ_TIMEOUT = 30.0
 #: Real login pages are tens of kilobytes; a SAML page with many roles a few hundred.
 MAX_BODY_BYTES = 5 * 1024 * 1024
@@ -47,7 +60,8 @@ def require_https(url: str) -> None:
 
 
 class IdpSession(requests.Session):
-    """A requests session with HTTPS-only, timeouts and bounded bodies."""
+    """A requests session with HTTPS-only, a deadline per exchange, bounded bodies and
+    no request body sent to another origin on a redirect."""
 
     def __init__(
         self,
@@ -61,43 +75,72 @@ class IdpSession(requests.Session):
         default_agent = requests.utils.default_user_agent()
         self.headers["User-Agent"] = f"awsprocesscreds/{__version__} {default_agent}"
         self.hooks["response"].append(self._on_response)
+        self._tls = deadline_context()
+        self.mount("https://", DeadlineAdapter(self._tls))
 
     def request(
         self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
     ) -> requests.Response:
+        """Send one request, following redirects, and read its body, all within the
+        read timeout. Raises NetworkError, IdpResponseError or ConfigurationError."""
         kwargs.setdefault("timeout", self.timeout)
+        total = self.timeout[1]
+        deadline = time.monotonic() + total
         try:
-            return super().request(method, url, *args, **kwargs)
-        except requests.exceptions.SSLError as exc:
-            raise NetworkError(
-                f"TLS verification failed for {_host(url)}: {_reason(exc)}; if your company "
-                "uses its own certificate authority, point REQUESTS_CA_BUNDLE at it"
-            ) from exc
-        except requests.exceptions.ConnectTimeout as exc:
-            raise NetworkError(
-                f"timed out connecting to {_host(url)} after {self.timeout[0]:g} s; "
-                "check the endpoint and your network or proxy settings"
-            ) from exc
-        except requests.exceptions.ReadTimeout as exc:
-            raise NetworkError(
-                f"{_host(url)} did not answer within {self.timeout[1]:g} s; "
-                "try again later or raise --timeout"
-            ) from exc
-        except requests.exceptions.ProxyError as exc:
-            raise NetworkError(f"the proxy refused the connection to {_host(url)}") from exc
-        except requests.exceptions.ConnectionError as exc:
-            raise NetworkError(
-                f"cannot connect to {_host(url)}: {_reason(exc)}; check the endpoint URL"
-            ) from exc
-        except requests.exceptions.TooManyRedirects as exc:
-            raise IdpResponseError(f"{_host(url)} redirected too many times") from exc
+            with self._tls.deadline_in(total):
+                return super().request(method, url, *args, **kwargs)
+        except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
+            if time.monotonic() < deadline:
+                raise self._network_error(exc, url) from exc
+            raise _too_slow(url, total) from exc
         except requests.exceptions.RequestException as exc:
-            raise NetworkError(f"request to {_host(url)} failed: {_reason(exc)}") from exc
+            raise self._network_error(exc, url) from exc
+
+    def _network_error(
+        self, exc: requests.exceptions.RequestException, url: str | bytes
+    ) -> AwsProcessCredsError:
+        """Our error for a requests failure other than the deadline passing."""
+        host = _host(url)
+        if isinstance(exc, requests.exceptions.SSLError):
+            return NetworkError(
+                f"TLS verification failed for {host}: {_reason(exc)}; if your company "
+                "uses its own certificate authority, point REQUESTS_CA_BUNDLE at it"
+            )
+        if isinstance(exc, requests.exceptions.ConnectTimeout):
+            return NetworkError(
+                f"timed out connecting to {host} after {self.timeout[0]:g} s; "
+                "check the endpoint and your network or proxy settings"
+            )
+        if isinstance(exc, requests.exceptions.ReadTimeout):
+            return _too_slow(url, self.timeout[1])
+        if isinstance(exc, requests.exceptions.ProxyError):
+            return NetworkError(f"the proxy refused the connection to {host}")
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            return NetworkError(f"cannot connect to {host}: {_reason(exc)}; check the endpoint URL")
+        if isinstance(exc, requests.exceptions.TooManyRedirects):
+            return IdpResponseError(f"{host} redirected too many times")
+        return NetworkError(f"request to {host} failed: {_reason(exc)}")
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         # Redirects come through here too, so this is the one place to enforce HTTPS.
         require_https(request.url or "")
         return super().send(request, **kwargs)
+
+    def rebuild_auth(
+        self, prepared_request: requests.PreparedRequest, response: requests.Response
+    ) -> None:
+        """Called by requests for every redirect it follows, with the next request
+        built. A 307/308 keeps the method and body (the posted password, a code): that
+        body may only go back to the origin it was sent to. Raises IdpResponseError."""
+        if prepared_request.body is not None:
+            source = _origin(response.request.url or "")
+            target = _origin(prepared_request.url or "")
+            if source != target:
+                raise IdpResponseError(
+                    f"{source[1]} redirected the submitted form (HTTP {response.status_code}) "
+                    f"to another host, {target[1] or '?'}; refusing to send it there"
+                )
+        super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]
 
     def _on_response(self, response: requests.Response, **_: Any) -> requests.Response:
         log.debug(
@@ -126,6 +169,22 @@ def _read_bounded(response: requests.Response, limit: int) -> None:
     # requests keeps a loaded body in _content; setting it is how a bounded read is
     # handed back without reading the stream twice.
     response._content = b"".join(chunks)
+
+
+def _too_slow(url: str | bytes, seconds: float) -> NetworkError:
+    return NetworkError(
+        f"{_host(url)} did not answer within {seconds:g} s; try again later or raise --timeout"
+    )
+
+
+def _origin(url: str) -> tuple[str, str]:
+    """(scheme, host:port) with the default port made explicit."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    except ValueError:
+        port = -1  # an invalid port never equals a real one
+    return parts.scheme.lower(), f"{(parts.hostname or '').lower()}:{port}"
 
 
 def _host(url: str | bytes) -> str:
@@ -160,13 +219,18 @@ _KNOWN_REASONS = (
 
 
 def json_body(response: requests.Response) -> Mapping[str, Any]:
-    """The response's JSON object, or IdpResponseError if it is not one."""
+    """The response's JSON object, or IdpResponseError if it is not one (not JSON,
+    not an object, or nested deeper than Python's parser goes)."""
     try:
-        body = response.json()
+        body = json.loads(text_body(response))
     except ValueError as exc:
         raise IdpResponseError(
             f"{_host(response.url)} answered HTTP {response.status_code} with something "
             "that is not JSON; is the endpoint right?"
+        ) from exc
+    except RecursionError as exc:
+        raise IdpResponseError(
+            f"{_host(response.url)} answered JSON nested too deeply to be a real answer"
         ) from exc
     if not isinstance(body, dict):
         raise IdpResponseError(f"{_host(response.url)} answered JSON that is not an object")
@@ -175,7 +239,8 @@ def json_body(response: requests.Response) -> Mapping[str, Any]:
 
 def text_body(response: requests.Response) -> str:
     """The body as text: the charset the server named, else UTF-8 (requests' own
-    guess is slow on large pages and wrong for HTML without a charset)."""
+    guess is slow on large pages and wrong for HTML without a charset). A charset
+    Python does not know, or cannot decode leniently (``idna``), reads as UTF-8."""
     content_type = response.headers.get("Content-Type", "")
     charset = "utf-8"
     for parameter in content_type.split(";")[1:]:
@@ -184,5 +249,5 @@ def text_body(response: requests.Response) -> str:
             charset = value.strip("\"'")
     try:
         return response.content.decode(charset, errors="replace")
-    except LookupError:
+    except (LookupError, UnicodeError):
         return response.content.decode("utf-8", errors="replace")

@@ -11,7 +11,9 @@ Sets up, in a throw-away directory, a virtualenv with the PyPI release
 - the peak RSS of each of those processes;
 - how many IdP logins 16 processes started at once with an empty cache cause;
 - the HTTP requests of one cold login per provider (from the emulators' request logs)
-  and the STS calls (from moto's state).
+  and the STS calls (from moto's state);
+- how long reading each hostile 5 MiB page of ``tests/emulators/hostile.py`` takes,
+  each in a child with a hard time limit (``parsing.py``).
 
 It prints a table and checks the targets: a cache hit's median at most 1.5x that of
 ``python -c pass``, at least 8x faster than 0.0.2's, and under 20 MB peak RSS. A missed
@@ -51,6 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.document import TEMPLATE, render_document, source_revision
 from benchmarks.installs import Baseline, installed_ours, interpreter_of, prepare_baseline
+from benchmarks.parsing import measure_parsing
 from benchmarks.processes import BenchError
 from benchmarks.report import evaluate, render
 from benchmarks.scenarios import measure_all
@@ -139,6 +142,7 @@ def run_benchmark(args: argparse.Namespace, log: Callable[[str], None]) -> dict[
         results = measure_all(
             args, scratch, python=python, ours_script=ours_script, baseline=baseline, log=log
         )
+    results["parsing"] = measure_parsing(python, log)
     results["meta"] = {
         "python": platform.python_version(),
         "platform": f"{platform.system()} {platform.release()} {platform.machine()}",

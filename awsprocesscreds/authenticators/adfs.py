@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import requests
 
 from awsprocesscreds.authenticators.adfs_pages import (
+    AdfsPage,
     CodePage,
     LoginPage,
     OtherMfaPage,
@@ -33,14 +35,23 @@ log = logging.getLogger(__name__)
 #: Seconds between re-posts while Azure MFA waits for the person's approval.
 POLL_INTERVAL = 3.0
 MAX_CODE_ATTEMPTS = 3
-#: Pages one login may go through; the MFA deadline ends polling long before this.
-MAX_PAGES = 200
+#: Pages one login may go through, not counting Azure MFA's re-posts while it waits
+#: for the person: those are bounded by --mfa-timeout alone (``max_polls``).
+MAX_PAGES = 50
+
+
+def max_polls(mfa_timeout: float) -> int:
+    """Re-posts that fit in ``mfa_timeout``, with room for the first and the last: a
+    backstop for a clock that does not move, as the deadline ends polling first."""
+    return int(mfa_timeout // POLL_INTERVAL) + 2
 
 
 class AdfsAuthenticator(Authenticator):
     """Microsoft AD FS forms-based sign-in (IdP-initiated entry URL)."""
 
     description = "Microsoft AD FS forms sign-in, Azure MFA and one-time-code adapters"
+    # No --mfa-factor: the AD FS adapter (Azure MFA, RSA...) picks the method, and its
+    # pages offer no choice a client could make.
 
     def authenticate(self) -> Flow[str]:
         context = self.context
@@ -49,8 +60,9 @@ class AdfsAuthenticator(Authenticator):
         password_posted = False
         code_attempts = 0
         deadline: float | None = None
-        for _ in range(MAX_PAGES):
-            state = classify(page)
+        seen = _PageCount(context.mfa_timeout)
+        while True:  # bounded by _PageCount
+            state = seen.count(classify(page))
             if isinstance(state, SamlPage):
                 if not state.assertion:
                     raise AuthenticationError(
@@ -107,10 +119,7 @@ class AdfsAuthenticator(Authenticator):
                         highlight=state.number,
                     )
                 elif now >= deadline:
-                    raise MfaError(
-                        f"the {state.auth_method} approval did not arrive within "
-                        f"{context.mfa_timeout:g} s; try again, or raise --mfa-timeout"
-                    )
+                    raise _mfa_timeout(state, context.mfa_timeout)
                 yield Wait(POLL_INTERVAL)
                 page = self._submit(state.form, _wait_fields(state))
             elif isinstance(state, OtherMfaPage):
@@ -121,7 +130,6 @@ class AdfsAuthenticator(Authenticator):
                 )
             else:
                 raise _unknown(state, page, password_posted)
-        raise IdpResponseError(f"AD FS sent more than {MAX_PAGES} pages without finishing")
 
     def _submit(self, form: Form, values: Mapping[str, str]) -> Page:
         if form.method == "GET":
@@ -146,6 +154,36 @@ class AdfsAuthenticator(Authenticator):
                 f"{detail}"
             )
         return Page(text_body(response), response.url)
+
+
+@dataclass
+class _PageCount:
+    """The loop guard of one login: pages that do not wait for the person count
+    against MAX_PAGES, Azure MFA's re-posts against what fits in --mfa-timeout."""
+
+    mfa_timeout: float
+    pages: int = 0
+    polls: int = 0
+
+    def count(self, state: AdfsPage) -> AdfsPage:
+        """Count and return ``state``; raise IdpResponseError or MfaError past the
+        bounds."""
+        if isinstance(state, WaitPage):
+            self.polls += 1
+            if self.polls > max_polls(self.mfa_timeout):
+                raise _mfa_timeout(state, self.mfa_timeout)
+            return state
+        self.pages += 1
+        if self.pages > MAX_PAGES:
+            raise IdpResponseError(f"AD FS sent more than {MAX_PAGES} pages without finishing")
+        return state
+
+
+def _mfa_timeout(state: WaitPage, timeout: float) -> MfaError:
+    return MfaError(
+        f"the {state.auth_method} approval did not arrive within {timeout:g} s; "
+        "try again, or raise --mfa-timeout"
+    )
 
 
 def _wait_fields(state: WaitPage) -> dict[str, str]:

@@ -47,6 +47,10 @@ class Authenticator(abc.ABC):
 
     #: Short description shown in ``--help``-like listings.
     description: ClassVar[str] = ""
+    #: The ``--mfa-factor`` values this provider honours (see ``request.MFA_FACTORS``
+    #: for the names). Empty, the default, means the provider offers no such choice:
+    #: the shared login path then refuses ``--mfa-factor`` instead of ignoring it.
+    mfa_factors: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, context: LoginContext) -> None:
         self.context = context

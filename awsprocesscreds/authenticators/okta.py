@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from awsprocesscreds.authenticators import okta_mfa
 from awsprocesscreds.authenticators.base import Authenticator
-from awsprocesscreds.authenticators.okta_api import OktaApi
+from awsprocesscreds.authenticators.okta_api import OktaApi, dig, text
 from awsprocesscreds.errors import AccountLocked, AuthenticationError, IdpResponseError, MfaError
 from awsprocesscreds.forms import Page
 from awsprocesscreds.http import redact_url, require_https, text_body
@@ -33,6 +33,7 @@ class OktaAuthenticator(Authenticator):
     """Okta Classic Engine: /api/v1/authn, factors, then the AWS app's SAML form."""
 
     description = "Okta Classic Engine (Authentication API) with push, TOTP, SMS, call, email"
+    mfa_factors = frozenset(okta_mfa.FACTOR_CHOICES)
 
     def authenticate(self) -> Flow[str]:
         context = self.context
@@ -47,23 +48,29 @@ class OktaAuthenticator(Authenticator):
         return self._assertion(origin, token)
 
     def _session_token(self, api: OktaApi, body: Mapping[str, Any]) -> Flow[str]:
-        status = body.get("status")
+        status = text(body.get("status"))
         log.debug("Okta primary authentication: %s", status)
         if status == "PASSWORD_WARN":
-            skip = ((body.get("_links") or {}).get("skip") or {}).get("href")
-            if isinstance(skip, str):
-                body = yield from api.post(skip, {"stateToken": body.get("stateToken")})
-                status = body.get("status")
+            skip = text(dig(body, "_links", "skip", "href"))
+            if skip is not None:
+                body = yield from api.post(skip, {"stateToken": text(body.get("stateToken"))})
+                status = text(body.get("status"))
         if status == "SUCCESS":
-            token = body.get("sessionToken")
-            if isinstance(token, str) and token:
+            token = text(body.get("sessionToken"))
+            if token:
                 return token
             raise IdpResponseError("Okta reported SUCCESS without a session token")
         if status == "MFA_REQUIRED":
-            state_token = body.get("stateToken")
-            if not isinstance(state_token, str) or not state_token:
+            state_token = text(body.get("stateToken"))
+            if not state_token:
                 raise IdpResponseError("Okta asked for a second factor without a state token")
-            factors = okta_mfa.candidates(okta_mfa.read_factors(body), self.context.mfa_factor)
+            enrolled = okta_mfa.read_factors(body)
+            if not enrolled:
+                raise IdpResponseError(
+                    "Okta asked for a second factor but its answer lists no factor that "
+                    "can be verified (no factor with a type and a verify link)"
+                )
+            factors = okta_mfa.candidates(enrolled, self.context.mfa_factor)
             factor = yield from okta_mfa.choose(factors)
             return (yield from okta_mfa.verify(api, factor, state_token, self.context.mfa_timeout))
         if status == "LOCKED_OUT":
@@ -81,7 +88,11 @@ class OktaAuthenticator(Authenticator):
                 "Okta requires you to enroll a second factor first; do that in the Okta web "
                 "sign-in, then try again"
             )
-        raise IdpResponseError(f"Okta answered the unsupported login status {status!r}")
+        raise IdpResponseError(
+            f"Okta answered the unsupported login status {status!r}"
+            if status
+            else "Okta answered without a login status; is -e an Okta app link?"
+        )
 
     def _assertion(self, origin: str, token: str) -> str:
         session = self.context.session

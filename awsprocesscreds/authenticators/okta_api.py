@@ -1,9 +1,12 @@
 """Talking JSON to Okta's Authentication API: one POST helper with Okta's error and
-rate-limit rules, shared by primary authentication and factor verification."""
+rate-limit rules, shared by primary authentication and factor verification, and the
+two accessors (``dig``, ``text``) every reading of Okta's JSON goes through: an answer
+of an unexpected shape reads as missing values, never as an AttributeError."""
 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +21,26 @@ log = logging.getLogger(__name__)
 RATE_LIMIT_MAX_WAIT = 60.0
 MAX_RATE_LIMIT_RETRIES = 5
 _HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}
+
+
+def dig(value: object, *keys: str) -> object:
+    """``value[k1][k2]...``, or None as soon as a step is not a JSON object or lacks
+    the key."""
+    for key in keys:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(key)
+    return value
+
+
+def text(value: object) -> str | None:
+    """A JSON string or number as text; None for anything else (objects, lists,
+    booleans, null), so a wrong type reads as missing."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
 
 
 class OktaApiError(IdpResponseError):
@@ -56,8 +79,8 @@ class OktaApi:
         status = response.status_code
         if status < 400:
             return body
-        code = str(body.get("errorCode") or "")
-        summary = str(body.get("errorSummary") or "no details")
+        code = text(body.get("errorCode")) or ""
+        summary = text(body.get("errorSummary")) or "no details"
         if status == 429:
             raise IdpResponseError(
                 f"Okta's rate limit ({code or 'HTTP 429'}) did not lift within "
@@ -74,8 +97,12 @@ class OktaApi:
         )
 
     def _rate_limit_delay(self, reset: str | None) -> float:
+        """Seconds until ``X-Rate-Limit-Reset`` (epoch seconds), within [1, max];
+        1 when the header is missing or not a finite number (``nan``, ``inf``)."""
         try:
             delay = float(reset or "") - self.context.wall_clock()
         except ValueError:
+            delay = 1.0
+        if not math.isfinite(delay):
             delay = 1.0
         return min(max(delay, 1.0), RATE_LIMIT_MAX_WAIT)

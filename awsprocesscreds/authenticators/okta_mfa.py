@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from awsprocesscreds.authenticators.okta_api import OktaApi, OktaApiError
+from awsprocesscreds.authenticators.okta_api import OktaApi, OktaApiError, dig, text
 from awsprocesscreds.errors import IdpResponseError, MfaError
 from awsprocesscreds.interaction import MFA_CODE, SENT_CODE, Choose, Flow, Notify, Prompt, Wait
 
@@ -34,8 +34,13 @@ _CHALLENGED = ("sms", "call", "email")
 _SENT_BY = {"sms": "SMS", "call": "voice call", "email": "email"}
 MAX_CODE_ATTEMPTS = 3
 POLL_INTERVAL = 2.0
-#: Upper bound on push polls, whatever the clock says.
-MAX_POLLS = 600
+
+
+def max_polls(timeout: float) -> int:
+    """Push polls that fit in ``timeout`` (--mfa-timeout), with room for the first and
+    the last: a backstop for a clock that does not move, as the deadline ends polling
+    first."""
+    return int(timeout // POLL_INTERVAL) + 2
 
 
 @dataclass(frozen=True)
@@ -64,32 +69,36 @@ class Factor:
             "email": "email code",
             "token": f"{_TOKEN_NAMES.get(self.provider, self.provider or 'hardware')} code",
         }
-        text = labels.get(self.kind or "", f"{self.factor_type} ({self.provider})")
-        return f"{text} ({self.detail})" if self.detail else text
+        name = labels.get(self.kind or "", f"{self.factor_type} ({self.provider})")
+        return f"{name} ({self.detail})" if self.detail else name
 
 
 def read_factors(body: Mapping[str, Any]) -> list[Factor]:
     """The factors of an MFA_REQUIRED answer (key ``factors``, or ``factor`` as in
     newer documentation examples); malformed entries are skipped."""
-    embedded = body.get("_embedded") or {}
-    raw = embedded.get("factors") or embedded.get("factor") or []
-    if isinstance(raw, dict):
+    raw = dig(body, "_embedded", "factors") or dig(body, "_embedded", "factor") or []
+    if isinstance(raw, Mapping):
         raw = [raw]
     factors = []
     for item in raw if isinstance(raw, list) else []:
-        if not isinstance(item, dict):
-            continue
-        verify = ((item.get("_links") or {}).get("verify") or {}).get("href")
-        profile = item.get("profile") or {}
-        detail = profile.get("phoneNumber") or profile.get("email") or profile.get("name") or ""
-        if isinstance(verify, str) and item.get("factorType"):
+        verify = text(dig(item, "_links", "verify", "href"))
+        factor_type = text(dig(item, "factorType"))
+        detail = next(
+            (
+                found
+                for key in ("phoneNumber", "email", "name")
+                if (found := text(dig(item, "profile", key)))
+            ),
+            "",
+        )
+        if verify and factor_type:
             factors.append(
                 Factor(
-                    id=str(item.get("id") or ""),
-                    factor_type=str(item.get("factorType")),
-                    provider=str(item.get("provider") or ""),
+                    id=text(dig(item, "id")) or "",
+                    factor_type=factor_type,
+                    provider=text(dig(item, "provider")) or "",
                     verify_url=verify,
-                    detail=str(detail),
+                    detail=detail,
                 )
             )
     return factors
@@ -125,7 +134,7 @@ def verify(api: OktaApi, factor: Factor, state_token: str, timeout: float) -> Fl
         return (yield from _push(api, factor, state_token, timeout))
     if factor.kind in _CHALLENGED:
         body = yield from api.post(factor.verify_url, {"stateToken": state_token})
-        if body.get("status") not in ("MFA_CHALLENGE", "SUCCESS"):
+        if text(body.get("status")) not in ("MFA_CHALLENGE", "SUCCESS"):
             raise IdpResponseError(f"Okta did not send the {factor.kind} code")
         where = f" to {factor.detail}" if factor.detail else ""
         yield Notify(f"Okta sent a code by {_SENT_BY[str(factor.kind)]}{where}.")
@@ -155,10 +164,10 @@ def _push(api: OktaApi, factor: Factor, state_token: str, timeout: float) -> Flo
     body = yield from api.post(factor.verify_url, {"stateToken": state_token})
     yield Notify("Approve the Okta Verify push on your phone.")
     number_shown = False
-    for _ in range(MAX_POLLS):
-        if body.get("status") == "SUCCESS":
+    for _ in range(max_polls(timeout)):
+        if text(body.get("status")) == "SUCCESS":
             return _session_token(body)
-        result = body.get("factorResult")
+        result = text(body.get("factorResult"))
         if result == "REJECTED":
             raise MfaError("the Okta Verify push was rejected on the phone")
         if result == "TIMEOUT":
@@ -168,28 +177,26 @@ def _push(api: OktaApi, factor: Factor, state_token: str, timeout: float) -> Flo
             yield Notify("On your phone, tap this number:", highlight=number)
             number_shown = True
         if api.context.monotonic() >= deadline:
-            raise MfaError(
-                f"the Okta Verify push was not approved within {timeout:g} s; "
-                "try again, or raise --mfa-timeout"
-            )
+            break
         yield Wait(POLL_INTERVAL)
-        poll = ((body.get("_links") or {}).get("next") or {}).get("href") or factor.verify_url
-        body = yield from api.post(str(poll), {"stateToken": state_token})
-    raise MfaError("the Okta Verify push was not approved")
+        poll = text(dig(body, "_links", "next", "href")) or factor.verify_url
+        body = yield from api.post(poll, {"stateToken": state_token})
+    raise MfaError(
+        f"the Okta Verify push was not approved within {timeout:g} s; "
+        "try again, or raise --mfa-timeout"
+    )
 
 
 def _correct_answer(body: Mapping[str, Any]) -> str | None:
-    factor = (body.get("_embedded") or {}).get("factor") or {}
-    challenge = (factor.get("_embedded") or {}).get("challenge") or {}
-    answer = challenge.get("correctAnswer")
-    return None if answer is None else str(answer)
+    return text(dig(body, "_embedded", "factor", "_embedded", "challenge", "correctAnswer"))
 
 
 def _session_token(body: Mapping[str, Any]) -> str:
-    token = body.get("sessionToken")
-    if body.get("status") != "SUCCESS" or not isinstance(token, str) or not token:
+    token = text(body.get("sessionToken"))
+    status = text(body.get("status"))
+    if status != "SUCCESS" or not token:
         raise IdpResponseError(
-            f"Okta answered status {body.get('status')!r} where a completed login was expected"
+            f"Okta answered status {status!r} where a completed login was expected"
         )
     return token
 

@@ -320,7 +320,7 @@ def test_configure_writes_a_working_profile_and_keeps_the_rest(
     config.chmod(0o640)
     with AdfsEmulator(tls) as idp:
         run = run_without_terminal(
-            ["configure", "--profile", "adfs", *adfs(idp, "-a", ROLE_ARN, "--mfa-factor", "push")],
+            ["configure", "--profile", "adfs", *adfs(idp, "-a", ROLE_ARN, "--mfa-timeout", "90")],
             env,
         )
         assert run.code == 0, run.stderr
@@ -331,7 +331,7 @@ def test_configure_writes_a_working_profile_and_keeps_the_rest(
         parser.read_string(text)
         line = parser["profile adfs"]["credential_process"]
         argv = shlex.split(line)
-        assert argv == [CLI, *adfs(idp, "-a", ROLE_ARN, "--mfa-factor", "push")]
+        assert argv == [CLI, *adfs(idp, "-a", ROLE_ARN, "--mfa-timeout", "90")]
         assert Path(argv[0]).is_absolute()
         assert "# keep me\n" in text
         assert parser["profile adfs"]["output"] == "json"

@@ -16,10 +16,11 @@ import re
 import secrets
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyotp
 
+from tests.emulators import okta_hostile
 from tests.emulators import okta_json as api
 from tests.emulators import okta_pages as pages
 from tests.emulators.messages import Request, Response
@@ -78,14 +79,20 @@ class OktaEmulator(EmulatorServer):
         sms_code: str = "654321",
         question_answer: str = "blue",
         app_page: str = "saml",
+        hostile: str | None = None,
+        charset: str = "utf-8",
         hang: bool = False,
     ) -> None:
-        """Raises ValueError on an unknown factor, user status, outcome or option."""
+        """Raises ValueError on an unknown factor, user status, outcome or option.
+
+        ``hostile`` bends the answers into one of ``okta_hostile.SHAPES``; ``charset``
+        is named in every answer's Content-Type (the bodies stay UTF-8)."""
         check_option("factors", factors, tuple(api.FACTOR_SPECS))
         check_option("user_status", list((user_status or {}).values()), USER_STATUSES)
         check_option("push_outcome", [push_outcome], PUSH_OUTCOMES)
         check_option("factors_key", [factors_key], ("factors", "factor"))
         check_option("app_page", [app_page], ("saml", "login"))
+        check_option("hostile", [hostile], (None, *okta_hostile.SHAPES))
         super().__init__(tls, hang=hang)
         self.users = dict(users if users is not None else {DEFAULT_USER: DEFAULT_PASSWORD})
         self.roles = list(roles)
@@ -104,6 +111,8 @@ class OktaEmulator(EmulatorServer):
         self.sms_code = sms_code
         self.question_answer = question_answer
         self.app_page = app_page
+        self.hostile = hostile
+        self.charset = charset
         self._factor_kinds = {api.factor_id(k, i): k for i, k in enumerate(self.factors)}
         self._transactions: dict[str, _Transaction] = {}
         self._session_tokens: dict[str, str] = {}
@@ -119,6 +128,11 @@ class OktaEmulator(EmulatorServer):
         return pyotp.TOTP(self.totp_secret).now()
 
     def handle(self, request: Request) -> Response:
+        response = self._route(request)
+        kind = response.content_type.partition(";")[0]
+        return replace(response, content_type=f"{kind}; charset={self.charset}")
+
+    def _route(self, request: Request) -> Response:
         route = (request.method, request.path)
         verify = VERIFY_PATH.match(request.path)
         if route == ("POST", "/api/v1/authn"):
@@ -139,6 +153,8 @@ class OktaEmulator(EmulatorServer):
         calls = self._bump("authn_calls")
         if calls <= self.rate_limit:
             return api.rate_limited(reset=int(time.time()) + 1)
+        if self.hostile == "rate_limit_nan" and calls == 1:
+            return okta_hostile.rate_limited_nan()
         body = request.json_object()
         if body is None:
             return api.okta_error(400, "E0000003")
@@ -166,6 +182,8 @@ class OktaEmulator(EmulatorServer):
             factors=factors,
             factors_key=self.factors_key,
         )
+        if self.hostile in okta_hostile.TRANSACTION_SHAPES:
+            return okta_hostile.transaction(self.hostile, answer)
         return Response.json(answer)
 
     def _success(self, user: str, state_token: str | None = None) -> Response:

@@ -12,6 +12,7 @@ import requests
 from awsprocesscreds import registry
 from awsprocesscreds.authenticators.base import Authenticator, LoginContext
 from awsprocesscreds.errors import ConfigurationError, ProviderNotFoundError
+from awsprocesscreds.request import MFA_FACTORS
 
 
 @pytest.mark.parametrize("name", registry.provider_names())
@@ -22,6 +23,11 @@ class TestAuthenticatorContract:
         cls = registry.load_authenticator(name)
         assert issubclass(cls, Authenticator)
         assert cls.description
+
+    def test_honours_only_mfa_factor_names_the_cli_accepts(self, name: str) -> None:
+        cls = registry.load_authenticator(name)
+        assert isinstance(cls.mfa_factors, frozenset)
+        assert cls.mfa_factors <= set(MFA_FACTORS)
 
     def test_authenticate_is_a_generator_flow(self, name: str) -> None:
         cls = registry.load_authenticator(name)
