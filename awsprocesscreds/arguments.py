@@ -62,7 +62,8 @@ _HELP = {
     "duration": "session length, 900-43200 (default: the IdP's SessionDuration, else 3600)",
     "mfa_factor": "second factor to use (default: ask)",
     "mfa_timeout": "how long to wait for a push or phone approval (default: 60)",
-    "timeout": "how long to wait for each answer of the IdP and STS (default: 30)",
+    "timeout": "how long one exchange with the IdP may take in all, and each STS answer "
+    "(default: 30)",
     "keyring": _KEYRING + " the IdP accepted",
     "no_cache": "neither read nor write the credential cache",
     "verbose": "log each step to stderr (never secrets)",
@@ -74,7 +75,8 @@ _COMMAND_HELP: dict[str, dict[str, str]] = {
         "duration": "session length the profile asks for, 900-43200",
         "mfa_factor": "second factor the profile uses (default: ask)",
         "mfa_timeout": "the profile's wait for a push or phone approval (default: 60)",
-        "timeout": "the profile's wait for each answer of the IdP and STS (default: 30)",
+        "timeout": "the profile's limit for one exchange with the IdP, and each STS answer "
+        "(default: 30)",
         "keyring": "the profile takes the password from the system keyring, and stores "
         "it there after a login the IdP accepted",
         "no_cache": "the profile neither reads nor writes the credential cache",
@@ -88,8 +90,8 @@ _COMMAND_HELP: dict[str, dict[str, str]] = {
         "keyring": "also forget the password stored in the system keyring (needs -e, -u, -p)",
     },
     "console": {
-        "timeout": "how long to wait for each answer of the IdP, STS and the AWS federation "
-        "endpoint (default: 30)",
+        "timeout": "how long one exchange with the IdP or the AWS federation endpoint may "
+        "take in all, and each STS answer (default: 30)",
     },
 }
 #: The flags and argparse settings of each option, by destination.

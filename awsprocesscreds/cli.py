@@ -3,7 +3,7 @@ the command (``commands``), and the mapping of every expected failure to one std
 line and an exit code.
 
 ``hotpath`` serves plain cache hits before this module is even imported; everything
-else comes here. The login machinery (requests, bs4, botocore) is imported only when
+else comes here. The login machinery (requests, botocore) is imported only when
 a login is needed.
 """
 
