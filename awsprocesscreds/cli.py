@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 
 from awsprocesscreds import __version__
+from awsprocesscreds.display import safe_text
 from awsprocesscreds.errors import AwsProcessCredsError, UserAbort
 from awsprocesscreds.hotpath import MAX_DURATION, MIN_DURATION
 from awsprocesscreds.request import (
@@ -166,7 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.verbose:
             import traceback
 
-            traceback.print_exc()
+            # Exception texts may quote the IdP.
+            sys.stderr.write(safe_text(traceback.format_exc(), newlines=True))
         _error(f"unexpected {type(exc).__name__}; run with -v to see where, and report it")
         return 1
 
@@ -200,7 +202,7 @@ def _dispatch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 
 def _error(message: str) -> None:
-    line = " ".join(message.split())
+    line = safe_text(" ".join(message.split()))
     sys.stderr.write(f"{PROG}: error: {line}\n")
     sys.stderr.flush()
 
@@ -210,8 +212,10 @@ def _enable_logging(verbose: bool) -> None:
     libraries' loggers stay silent (urllib3 would print URLs with their queries)."""
     import logging
 
+    from awsprocesscreds.display import SafeFormatter
+
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(f"{PROG}: %(message)s"))
+    handler.setFormatter(SafeFormatter(f"{PROG}: %(message)s"))
     ours = logging.getLogger("awsprocesscreds")
     ours.addHandler(handler)
     ours.setLevel(logging.DEBUG if verbose else logging.WARNING)

@@ -17,7 +17,9 @@ def credentials(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from awsprocesscreds.cli import request_from
     from awsprocesscreds.login import obtain
 
-    _print(obtain(request_from(args), env).to_process_json())
+    # Not through _print: the JSON is ours, checked ASCII, and must reach botocore as is.
+    sys.stdout.write(obtain(request_from(args), env).to_process_json() + "\n")
+    sys.stdout.flush()
     return 0
 
 
@@ -125,5 +127,8 @@ def console(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 
 def _print(text: str) -> None:
-    sys.stdout.write(text + "\n")
+    """Print a subcommand's text (it may carry IdP text such as role ARNs)."""
+    from awsprocesscreds.display import safe_text
+
+    sys.stdout.write(safe_text(text, newlines=True) + "\n")
     sys.stdout.flush()

@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 
+from awsprocesscreds.display import safe_text
 from awsprocesscreds.errors import InteractionError, NoTerminal, UserAbort
 from awsprocesscreds.interaction import (
     MFA_CODE,
@@ -38,7 +39,12 @@ MAX_MENU_TRIES = 3
 
 
 class TerminalInteractor:
-    """Answers flow steps on the controlling terminal, or from the environment."""
+    """Answers flow steps on the controlling terminal, or from the environment.
+
+    Everything written to the terminal passes through ``safe_text``: prompts, menus
+    and messages carry text from the IdP, which must not reach the terminal as
+    escape sequences.
+    """
 
     def __init__(
         self,
@@ -63,7 +69,8 @@ class TerminalInteractor:
 
     def choose(self, step: Choose) -> int:
         with self._tty("choose among several options", "choose with --mfa-factor or -a") as tty:
-            tty.write(step.text + "\n" + "\n".join(menu_lines(step.options)) + "\n")
+            options = [safe_text(option) for option in step.options]
+            tty.write(safe_text(step.text) + "\n" + "\n".join(menu_lines(options)) + "\n")
             for _ in range(MAX_MENU_TRIES):
                 answer = _read_line(tty, f"Choose 1-{len(step.options)}: ", secret=False)
                 if answer.strip().isdigit() and 1 <= int(answer) <= len(step.options):
@@ -74,13 +81,13 @@ class TerminalInteractor:
     def notify(self, step: Notify) -> None:
         try:
             with self._tty("show a message", "") as tty:
-                tty.write(step.text + "\n")
+                tty.write(safe_text(step.text) + "\n")
                 if step.highlight is not None:
-                    tty.write(f"\n    >>>  {step.highlight}  <<<\n\n")
-        except InteractionError:
+                    tty.write(f"\n    >>>  {safe_text(step.highlight)}  <<<\n\n")
+        except NoTerminal:
             # Nobody to show it to: stderr is all we have (botocore shows it on failure).
             extra = f" [{step.highlight}]" if step.highlight is not None else ""
-            print(step.text + extra, file=sys.stderr)
+            print(safe_text(step.text + extra), file=sys.stderr)
 
     def wait(self, step: Wait) -> None:
         self._sleep(step.seconds)
@@ -111,7 +118,7 @@ def _purpose(step: Prompt) -> tuple[str, str]:
 
 def _read_line(tty: io.TextIOWrapper, text: str, secret: bool) -> str:
     """Write ``text`` and read one line, with echo off when ``secret``."""
-    tty.write(text)
+    tty.write(safe_text(text))
     tty.flush()
     with _echo_off(tty.fileno(), enabled=secret):
         try:

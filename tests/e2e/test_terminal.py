@@ -1,0 +1,117 @@
+"""The terminal under stress, on real pseudo-terminals: text from the IdP never
+reaches it, or stderr, as escape sequences."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.cli_runner import run_cli, run_without_terminal
+from tests.conftest import PASSWORD, USER
+from tests.emulators import AdfsEmulator, OktaEmulator, TestTls
+
+PROMPT = r"Password for alice@example\.com: "
+#: What a hostile IdP could send: an OSC that retitles the window, BEL, a screen clear,
+#: a C1 CSI, a right-to-left override, backspaces, DEL, a tab.
+HOSTILE = "\x1b]0;owned\x07\x1b[2J\x9b31m\u202eevil\u2066\x08\x08\x7f\tend"
+#: Everything but LF and CR (the terminal's own line ends) that must never be shown.
+UNSAFE = re.compile(
+    "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def adfs_args(idp: AdfsEmulator, *extra: str) -> list[str]:
+    return ["-e", idp.entry_url, "-u", USER, "-p", "adfs", *extra]
+
+
+def okta_args(idp: OktaEmulator, *extra: str) -> list[str]:
+    return ["-e", idp.app_url, "-u", USER, "-p", "okta", *extra]
+
+
+def assert_safe(text: str) -> None:
+    """No control or bidi character from HOSTILE, yet its words were shown."""
+    assert UNSAFE.search(text) is None, repr(text)
+    assert "evil" in text, text
+
+
+# --- escape injection: IdP text on the terminal and stderr ----------------------------
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_adfs_error_text_is_shown_without_controls(
+    tls: TestTls, env: dict[str, str], verbose: bool
+) -> None:
+    with AdfsEmulator(tls, error_text=HOSTILE) as idp:
+        run = run_without_terminal(
+            adfs_args(idp, *(["-v"] if verbose else [])),
+            {**env, "AWSPROCESSCREDS_PASSWORD": "wrong password"},
+        )
+    assert run.code == 1
+    assert "AD FS refused the login" in run.stderr
+    assert_safe(run.stderr)
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_okta_error_summary_is_shown_without_controls(
+    tls: TestTls, env: dict[str, str], verbose: bool
+) -> None:
+    with OktaEmulator(tls, error_summary=HOSTILE) as idp:
+        run = run_without_terminal(
+            okta_args(idp, *(["-v"] if verbose else [])),
+            {**env, "AWSPROCESSCREDS_PASSWORD": "wrong password"},
+        )
+    assert run.code == 1
+    assert "Okta refused the login" in run.stderr
+    assert_safe(run.stderr)
+
+
+def test_azure_mfa_instructions_and_number_reach_the_terminal_without_controls(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with AdfsEmulator(
+        tls, mfa="azure_number", instructions=HOSTILE, entropy_number=f"42{HOSTILE}"
+    ) as idp:
+        run = run_cli(adfs_args(idp), env, tmp_path, [(PROMPT, PASSWORD)], timeout=60)
+    assert run.code == 0, run.stderr
+    assert ">>>  42" in run.screen
+    assert_safe(run.screen)
+
+
+def test_azure_mfa_instructions_on_stderr_without_a_terminal_are_without_controls(
+    tls: TestTls, env: dict[str, str]
+) -> None:
+    with AdfsEmulator(tls, mfa="azure", instructions=HOSTILE) as idp:
+        run = run_without_terminal(adfs_args(idp), {**env, "AWSPROCESSCREDS_PASSWORD": PASSWORD})
+    assert run.code == 0, run.stderr
+    assert_safe(run.stderr)
+
+
+def test_okta_factor_names_in_the_menu_and_prompt_are_without_controls(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    profiles = {"sms": {"phoneNumber": HOSTILE}, "call": {"phoneNumber": HOSTILE}}
+    with OktaEmulator(tls, factors=["sms", "call"], factor_profiles=profiles) as idp:
+        run = run_cli(
+            okta_args(idp),
+            env,
+            tmp_path,
+            [
+                (r"Okta password for ", PASSWORD),
+                (r"Choose 1-2: ", "1"),
+                (r"SMS code.*: ", idp.sms_code),
+            ],
+        )
+    assert run.code == 0, run.stderr
+    assert_safe(run.screen)
+
+
+def test_okta_push_number_is_shown_without_controls(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with OktaEmulator(tls, factors=["push_number"], correct_answer=f"73{HOSTILE}") as idp:
+        run = run_cli(okta_args(idp), env, tmp_path, [(r"Okta password for ", PASSWORD)])
+    assert run.code == 0, run.stderr
+    assert ">>>  73" in run.screen
+    assert_safe(run.screen)
