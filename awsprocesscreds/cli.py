@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from awsprocesscreds import __version__
 from awsprocesscreds.display import safe_text
-from awsprocesscreds.errors import AwsProcessCredsError, UserAbort
+from awsprocesscreds.errors import AwsProcessCredsError, Terminated, UserAbort
 from awsprocesscreds.hotpath import MAX_DURATION, MIN_DURATION
 from awsprocesscreds.request import (
     DEFAULT_MFA_TIMEOUT,
@@ -139,7 +139,8 @@ def build_subcommand_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; return the exit code (0, 1 for errors, 2 usage, 130 Ctrl-C)."""
+    """Run the command; return the exit code (0, 1 for errors, 2 usage, 130 Ctrl-C,
+    143 SIGTERM, 129 SIGHUP)."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] in SUBCOMMANDS:
         parser = build_subcommand_parser()
@@ -155,9 +156,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.command = None
     _enable_logging(verbose=args.verbose)
     try:
+        _handle_termination()
         return _dispatch(args, os.environ)
     except AwsProcessCredsError as exc:
         _error(str(exc))
+        return exc.exit_code
+    except Terminated as exc:
+        import signal
+
+        _error(f"stopped by {signal.Signals(exc.signum).name}")
         return exc.exit_code
     except KeyboardInterrupt:
         _error("interrupted")
@@ -171,6 +178,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stderr.write(safe_text(traceback.format_exc(), newlines=True))
         _error(f"unexpected {type(exc).__name__}; run with -v to see where, and report it")
         return 1
+
+
+def _handle_termination() -> None:
+    """Turn SIGTERM and SIGHUP into Terminated, as Python turns SIGINT into
+    KeyboardInterrupt, so that every ``finally`` restores the terminal (echo) and
+    releases locks on the way out. A signal the parent ignores (nohup) stays ignored."""
+    import signal
+
+    def terminate(signum: int, frame: object) -> None:
+        # Once is enough: a second signal must not cut the clean-up short.
+        for name in ("SIGTERM", "SIGHUP"):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+        raise Terminated(signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) == signal.SIG_DFL:
+            signal.signal(number, terminate)
 
 
 def request_from(args: argparse.Namespace) -> CredentialRequest:
@@ -203,8 +228,11 @@ def _dispatch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 def _error(message: str) -> None:
     line = safe_text(" ".join(message.split()))
-    sys.stderr.write(f"{PROG}: error: {line}\n")
-    sys.stderr.flush()
+    try:
+        sys.stderr.write(f"{PROG}: error: {line}\n")
+        sys.stderr.flush()
+    except OSError:
+        pass  # stderr is gone (a hung-up terminal): the exit code still tells
 
 
 def _enable_logging(verbose: bool) -> None:

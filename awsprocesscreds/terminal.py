@@ -117,20 +117,36 @@ def _purpose(step: Prompt) -> tuple[str, str]:
 
 
 def _read_line(tty: io.TextIOWrapper, text: str, secret: bool) -> str:
-    """Write ``text`` and read one line, with echo off when ``secret``."""
-    tty.write(safe_text(text))
-    tty.flush()
-    with _echo_off(tty.fileno(), enabled=secret):
-        try:
+    """Write ``text`` and read one line, with echo off when ``secret``. Raises
+    InteractionError when the answer is not UTF-8 (without the bytes: they may be
+    part of a password)."""
+    try:
+        tty.write(safe_text(text))
+        tty.flush()
+        with _echo_off(tty.fileno(), enabled=secret):
             line = tty.readline(MAX_LINE)
-        except KeyboardInterrupt:
-            tty.write("\n")
-            raise
+    except UnicodeDecodeError:
+        _end_line(tty)
+        raise InteractionError(
+            "the terminal sent characters that are not UTF-8; set the terminal's "
+            "character encoding to UTF-8 and try again"
+        ) from None
+    except BaseException:
+        # Ctrl-C, SIGTERM, SIGHUP: whenever it lands between the prompt and the
+        # answer, the error message must not be glued to the prompt.
+        _end_line(tty)
+        raise
     if secret:
         tty.write("\n")  # the person's Enter was not echoed
     if not line:
         raise UserAbort("the prompt was closed before an answer was given")
     return line.rstrip("\r\n")
+
+
+def _end_line(tty: io.TextIOWrapper) -> None:
+    # The terminal may be gone (SIGHUP): the original error matters more.
+    with contextlib.suppress(OSError, ValueError):
+        tty.write("\n")
 
 
 @contextlib.contextmanager
@@ -154,4 +170,7 @@ def _echo_off(fd: int, enabled: bool) -> Iterator[None]:
     try:
         yield
     finally:
-        termios.tcsetattr(fd, termios.TCSAFLUSH, old)
+        # TCSAFLUSH drops what was typed and not yet read; a hung-up terminal
+        # cannot be restored, and its error must not hide the one on the way out.
+        with contextlib.suppress(termios.error, OSError):
+            termios.tcsetattr(fd, termios.TCSAFLUSH, old)

@@ -1,14 +1,17 @@
-"""The terminal under stress, on real pseudo-terminals: text from the IdP never
-reaches it, or stderr, as escape sequences."""
+"""The terminal under stress, on real pseudo-terminals: concurrent runs take turns at
+one terminal, signals and Ctrl-C leave it as they found it, bytes that are not UTF-8
+are a clear error, and text from the IdP never reaches it as escape sequences."""
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 from pathlib import Path
 
 import pytest
 
-from tests.cli_runner import run_cli, run_without_terminal
+from tests.cli_runner import SharedTerminal, Terminal, run_cli, run_without_terminal
 from tests.conftest import PASSWORD, USER
 from tests.emulators import AdfsEmulator, OktaEmulator, TestTls
 
@@ -34,6 +37,57 @@ def assert_safe(text: str) -> None:
     """No control or bidi character from HOSTILE, yet its words were shown."""
     assert UNSAFE.search(text) is None, repr(text)
     assert "evil" in text, text
+
+
+# --- signals and Ctrl-C ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("signum", "name"), [(signal.SIGTERM, "SIGTERM"), (signal.SIGHUP, "SIGHUP")]
+)
+def test_a_signal_at_the_password_prompt_restores_echo(
+    tls: TestTls, env: dict[str, str], tmp_path: Path, signum: int, name: str
+) -> None:
+    with AdfsEmulator(tls) as idp:
+        shared = SharedTerminal([adfs_args(idp)], env, tmp_path)
+        try:
+            assert shared.expect(PROMPT), shared.screen
+            os.kill(shared.pid(0), signum)
+            assert shared.wait_ended(), shared.screen
+            echo = shared.echo()
+        finally:
+            [run] = shared.finish()
+    assert echo, "the terminal was left with echo off"
+    assert run.code == 128 + signum
+    assert run.error_line() == f"awsprocesscreds-saml: error: stopped by {name}"
+    assert run.stdout == ""
+
+
+def test_ctrl_c_at_the_prompt_starts_the_error_on_its_own_line(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with AdfsEmulator(tls) as idp:
+        run = run_cli(adfs_args(idp), env, tmp_path, interrupt_after=PROMPT, stderr_on_screen=True)
+    assert run.code == 130
+    lines = run.screen.replace("\r", "").split("\n")
+    assert "awsprocesscreds-saml: error: interrupted" in lines, run.screen
+
+
+def test_bytes_that_are_not_utf8_at_the_prompt_are_a_clear_error(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with AdfsEmulator(tls) as idp:
+        terminal = Terminal(adfs_args(idp), env, tmp_path)
+        try:
+            assert terminal.expect(PROMPT), terminal.screen
+            terminal.child.waitnoecho(timeout=10)  # what is typed before is flushed, not read
+            os.write(terminal.child.child_fd, b"caf\xe9 cr\xe8me\r")  # a Latin-1 terminal
+        finally:
+            run = terminal.finish()
+        assert idp.password_posts == 0
+    line = run.error_line()
+    assert "not UTF-8" in line
+    assert "0xe9" not in line  # nothing of what was typed
 
 
 # --- escape injection: IdP text on the terminal and stderr ----------------------------
