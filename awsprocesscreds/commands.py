@@ -26,11 +26,12 @@ def credentials(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 def roles(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     """Log in and list the assertion's roles by account, without calling STS."""
     from awsprocesscreds.cli import request_from
-    from awsprocesscreds.login import fetch_assertion
+    from awsprocesscreds.login import fetch_assertion, terminal_for
     from awsprocesscreds.roles import roles_by_account
-    from awsprocesscreds.terminal import TerminalInteractor
 
-    assertion = fetch_assertion(request_from(args), TerminalInteractor(env), env)
+    request = request_from(args)
+    with terminal_for(request, env) as person:
+        assertion = fetch_assertion(request, person, env)
     _print("\n".join(roles_by_account(assertion.roles)))
     return 0
 

@@ -57,6 +57,10 @@ class UserAbort(AwsProcessCredsError):
     exit_code = 130
 
 
+class TerminalBusy(AwsProcessCredsError):
+    """Another run kept this terminal's prompt for longer than we are willing to wait."""
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM or SIGHUP arrived. Not in the family above on purpose: like Ctrl-C's
     KeyboardInterrupt (its base), it must pass every ``except Exception`` so that

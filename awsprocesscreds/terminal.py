@@ -15,6 +15,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
+from types import TracebackType
 
 from awsprocesscreds.display import safe_text
 from awsprocesscreds.errors import InteractionError, NoTerminal, UserAbort
@@ -28,6 +29,7 @@ from awsprocesscreds.interaction import (
     Wait,
     menu_lines,
 )
+from awsprocesscreds.turns import TerminalTurn
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,10 @@ MAX_MENU_TRIES = 3
 class TerminalInteractor:
     """Answers flow steps on the controlling terminal, or from the environment.
 
+    Used as a context manager: with a ``turn``, the terminal's lock is taken when the
+    terminal is first needed (never for answers from the environment) and held until
+    the ``with`` block ends, so that concurrent runs prompt one after the other.
+
     Everything written to the terminal passes through ``safe_text``: prompts, menus
     and messages carry text from the IdP, which must not reach the terminal as
     escape sequences.
@@ -51,10 +57,24 @@ class TerminalInteractor:
         env: Mapping[str, str],
         tty_path: str = "/dev/tty",
         sleep: Callable[[float], None] = time.sleep,
+        turn: TerminalTurn | None = None,
     ) -> None:
         self._env_answers = {PASSWORD: env.get(PASSWORD_ENV), MFA_CODE: env.get(MFA_CODE_ENV)}
         self._tty_path = tty_path
         self._sleep = sleep
+        self._turn = turn
+
+    def __enter__(self) -> TerminalInteractor:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._turn is not None:
+            self._turn.release()
 
     def prompt(self, step: Prompt) -> str:
         preset = self._env_answers.get(step.kind)
@@ -102,6 +122,8 @@ class TerminalInteractor:
                 f"terminal once to fill the cache{', or ' + advice if advice else ''}"
             ) from exc
         with io.TextIOWrapper(io.FileIO(fd, "r+"), encoding="utf-8", write_through=True) as tty:
+            if self._turn is not None:
+                self._turn.acquire()
             yield tty
 
 

@@ -7,15 +7,19 @@ from __future__ import annotations
 import os
 import re
 import signal
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.cli_runner import SharedTerminal, Terminal, run_cli, run_without_terminal
+from tests.cli_runner import SharedTerminal, Terminal, prompts, run_cli, run_without_terminal
 from tests.conftest import PASSWORD, USER
 from tests.emulators import AdfsEmulator, OktaEmulator, TestTls
+from tests.emulators.aws import StsEmulator
+from tests.emulators.saml import DEFAULT_ROLE
 
 PROMPT = r"Password for alice@example\.com: "
+OPS_ROLE = ("arn:aws:iam::123456789012:role/Ops", DEFAULT_ROLE[1])
 #: What a hostile IdP could send: an OSC that retitles the window, BEL, a screen clear,
 #: a C1 CSI, a right-to-left override, backspaces, DEL, a tab.
 HOSTILE = "\x1b]0;owned\x07\x1b[2J\x9b31m\u202eevil\u2066\x08\x08\x7f\tend"
@@ -37,6 +41,67 @@ def assert_safe(text: str) -> None:
     """No control or bidi character from HOSTILE, yet its words were shown."""
     assert UNSAFE.search(text) is None, repr(text)
     assert "evil" in text, text
+
+
+# --- turn-taking (two runs, one terminal) -------------------------------------------
+
+
+def test_two_runs_on_one_terminal_take_turns_at_the_prompt(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    # Our STS emulator: moto cannot take assertions that grant several roles.
+    with StsEmulator(tls) as sts, AdfsEmulator(tls, roles=[DEFAULT_ROLE, OPS_ROLE]) as idp:
+        env = {**env, "AWS_ENDPOINT_URL_STS": sts.url, "AWS_CA_BUNDLE": str(tls.ca_file)}
+        runs = [adfs_args(idp, "-a", DEFAULT_ROLE[0]), adfs_args(idp, "-a", OPS_ROLE[0])]
+        shared = SharedTerminal(runs, env, tmp_path, timeout=60)
+        try:
+            assert shared.expect(PROMPT), shared.screen
+            # Both runs have their login page now (entry and page: two GETs each), so
+            # without turn-taking the second prompt would follow at once.
+            for _ in range(500):
+                if idp.gets >= 4:
+                    break
+                time.sleep(0.02)
+            shown = 1 + shared.expect(PROMPT, timeout=2)
+            shared.send(PASSWORD)
+            if shown < 2:
+                assert shared.expect(PROMPT), shared.screen
+            shared.send(PASSWORD)
+            assert shared.wait_ended(), shared.screen
+            echo = shared.echo()
+        finally:
+            done = shared.finish()
+    screen = "".join(shared.screen)
+    assert prompts(screen) == 2
+    # each prompt on its own line, not run together with the other
+    assert len(re.findall(rf"(?m)^{PROMPT}", screen.replace("\r", ""))) == 2, screen
+    assert PASSWORD not in screen
+    assert echo, "the terminal was left with echo off"
+    assert [run.code for run in done] == [0, 0], [run.stderr for run in done]
+    for run in done:
+        run.credentials()
+
+
+def test_a_run_killed_at_the_prompt_does_not_block_the_next_on_its_terminal(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with AdfsEmulator(tls, users={USER: PASSWORD, "bob@example.com": PASSWORD}) as idp:
+        alice = adfs_args(idp)
+        bob = ["-e", idp.entry_url, "-u", "bob@example.com", "-p", "adfs"]
+        shared = SharedTerminal([alice, bob], env, tmp_path)
+        try:
+            assert shared.expect(r"Password for (alice|bob)@example\.com: "), shared.screen
+            first = 0 if "alice" in shared.screen[-1] else 1
+            os.kill(shared.pid(first), signal.SIGKILL)  # dies holding the terminal's lock
+            other = "bob" if first == 0 else "alice"
+            assert shared.expect(rf"Password for {other}@example\.com: "), shared.screen
+            shared.send(PASSWORD)
+            assert shared.wait_ended(), shared.screen
+        finally:
+            done = shared.finish()
+    assert done[first].code == 128 + signal.SIGKILL
+    assert done[1 - first].code == 0, done[1 - first].stderr
+    done[1 - first].credentials()
 
 
 # --- signals and Ctrl-C ---------------------------------------------------------------
