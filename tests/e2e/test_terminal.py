@@ -24,6 +24,8 @@ OPS_ROLE = ("arn:aws:iam::123456789012:role/Ops", DEFAULT_ROLE[1])
 #: a C1 CSI, a right-to-left override, backspaces, DEL, a tab.
 HOSTILE = "\x1b]0;owned\x07\x1b[2J\x9b31m\u202eevil\u2066\x08\x08\x7f\tend"
 #: Everything but LF and CR (the terminal's own line ends) that must never be shown.
+#: The part of HOSTILE that XML may carry.
+HOSTILE_XML = "\x9b31m\u202eevil\u2066\x85"
 UNSAFE = re.compile(
     "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 )
@@ -233,4 +235,32 @@ def test_okta_push_number_is_shown_without_controls(
         run = run_cli(okta_args(idp), env, tmp_path, [(r"Okta password for ", PASSWORD)])
     assert run.code == 0, run.stderr
     assert ">>>  73" in run.screen
+    assert_safe(run.screen)
+
+
+#: A role ARN as a hostile IdP could send it (SAML is XML: no C0 controls, but C1 and
+#: bidi characters are valid XML).
+HOSTILE_ROLE = (f"{DEFAULT_ROLE[0]}\u202eved\x9b2J{HOSTILE_XML}", DEFAULT_ROLE[1])
+
+
+def test_role_arns_in_roles_output_and_errors_are_without_controls(
+    tls: TestTls, env: dict[str, str]
+) -> None:
+    password = {**env, "AWSPROCESSCREDS_PASSWORD": PASSWORD}
+    with AdfsEmulator(tls, roles=[HOSTILE_ROLE, OPS_ROLE]) as idp:
+        listed = run_without_terminal(["roles", *adfs_args(idp)], password)
+        several = run_without_terminal(adfs_args(idp), password)
+    assert listed.code == 0, listed.stderr
+    assert_safe(listed.stdout)
+    assert "several roles" in several.error_line()
+    assert_safe(several.stderr)
+
+
+def test_role_arns_in_the_menu_are_without_controls(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with StsEmulator(tls) as sts, AdfsEmulator(tls, roles=[HOSTILE_ROLE, OPS_ROLE]) as idp:
+        env = {**env, "AWS_ENDPOINT_URL_STS": sts.url, "AWS_CA_BUNDLE": str(tls.ca_file)}
+        run = run_cli(adfs_args(idp), env, tmp_path, [(PROMPT, PASSWORD), (r"Choose 1-2: ", "2")])
+    assert run.code == 0, run.stderr
     assert_safe(run.screen)

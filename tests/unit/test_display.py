@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import sys
+
 import pytest
 
-from awsprocesscreds.display import REPLACEMENT, safe_text
+from awsprocesscreds.display import REPLACEMENT, SafeFormatter, safe_text
 
 R = REPLACEMENT
 
@@ -51,3 +54,24 @@ def test_safe_text(text: str, expected: str) -> None:
 )
 def test_safe_text_keeping_newlines(text: str, expected: str) -> None:
     assert safe_text(text, newlines=True) == expected
+
+
+def test_log_lines_are_safe_and_a_traceback_keeps_its_lines() -> None:
+    formatter = SafeFormatter("prog: %(message)s")
+    try:
+        raise ValueError("bad \x1b[2J value")
+    except ValueError:
+        exc_info = sys.exc_info()
+    record = logging.LogRecord(
+        "awsprocesscreds",
+        logging.DEBUG,
+        __file__,
+        1,
+        "AD FS said %s",
+        ("\x1b]0;x\x07hi\u202e",),
+        exc_info,
+    )
+    first, *rest = formatter.format(record).split("\n")
+    assert first == f"prog: AD FS said {R}]0;x{R}hi{R}"
+    assert rest[0] == "Traceback (most recent call last):"
+    assert rest[-1] == f"ValueError: bad {R}[2J value"
