@@ -63,7 +63,31 @@ class Run:
         return lines[0]
 
 
-class Terminal:
+class _Screen:
+    """A shell script on its own pseudo-terminal, and what it showed there."""
+
+    def __init__(self, argv: Sequence[str], env: Mapping[str, str], timeout: float) -> None:
+        self.screen: list[str] = []
+        self.child = pexpect.spawn(
+            "/bin/sh",
+            list(argv),
+            env=dict(env),
+            timeout=timeout,
+            encoding="utf-8",
+            codec_errors="replace",
+        )
+
+    def expect(self, pattern: str, timeout: float | None = -1) -> bool:
+        """Wait for ``pattern`` on screen; False if the shell ended or time ran out first."""
+        index = self.child.expect([pattern, pexpect.EOF, pexpect.TIMEOUT], timeout=timeout)
+        self.screen.append(_text(self.child.before) + _text(self.child.after))
+        return index == 0
+
+    def send(self, line: str) -> None:
+        self.child.sendline(line)
+
+
+class Terminal(_Screen):
     """One CLI run on its own pseudo-terminal, stdout and stderr captured to files."""
 
     def __init__(
@@ -80,7 +104,6 @@ class Terminal:
         leaves stderr on the terminal, as when a person runs the command by hand."""
         self.out = Path(tempfile.mkstemp(dir=tmp_path, prefix="stdout-")[1])
         self.err = Path(tempfile.mkstemp(dir=tmp_path, prefix="stderr-")[1])
-        self.screen: list[str] = []
         script = 'out=$1; err=$2; shift 2; exec "$@" >"$out" 2>"$err"'
         if stderr_on_screen:
             script = script.replace(' 2>"$err"', "")
@@ -88,23 +111,9 @@ class Terminal:
             # Like git: the parent (this shell) keeps the terminal, the child's stdin
             # is something else.
             script = script.replace("exec ", "") + f" <{shlex.quote(stdin_from)}"
-        self.child = pexpect.spawn(
-            "/bin/sh",
-            ["-c", script, "sh", str(self.out), str(self.err), CLI, *args],
-            env=dict(env),
-            timeout=timeout,
-            encoding="utf-8",
-            codec_errors="replace",
+        super().__init__(
+            ["-c", script, "sh", str(self.out), str(self.err), CLI, *args], env, timeout
         )
-
-    def expect(self, pattern: str, timeout: float | None = -1) -> bool:
-        """Wait for ``pattern`` on screen; False if the run ended or time ran out first."""
-        index = self.child.expect([pattern, pexpect.EOF, pexpect.TIMEOUT], timeout=timeout)
-        self.screen.append(_text(self.child.before) + _text(self.child.after))
-        return index == 0
-
-    def send(self, line: str) -> None:
-        self.child.sendline(line)
 
     def interrupt(self) -> None:
         self.child.sendintr()
@@ -150,7 +159,7 @@ def run_cli(
     return run
 
 
-class SharedTerminal:
+class SharedTerminal(_Screen):
     """Several CLI runs started together on ONE pseudo-terminal, as Terraform's
     providers or background jobs of one shell are, each with its own stdout and stderr
     files. The shell stays on the terminal after the runs end (it waits for a line),
@@ -167,7 +176,6 @@ class SharedTerminal:
         timeout: float = EXPECT_TIMEOUT,
     ) -> None:
         self.directory = Path(tempfile.mkdtemp(dir=tmp_path, prefix="shared-"))
-        self.screen: list[str] = []
         lines = []
         for index, args in enumerate(runs):
             files = {
@@ -182,23 +190,7 @@ class SharedTerminal:
             lines.append(f'wait "$(cat {pid})"; echo $? >{code}')
         lines += [f"echo {self.ENDED}", "read _"]
         self.count = len(runs)
-        self.child = pexpect.spawn(
-            "/bin/sh",
-            ["-c", "\n".join(lines)],
-            env=dict(env),
-            timeout=timeout,
-            encoding="utf-8",
-            codec_errors="replace",
-        )
-
-    def expect(self, pattern: str, timeout: float | None = -1) -> bool:
-        """Wait for ``pattern`` on screen; False if the shell ended or time ran out first."""
-        index = self.child.expect([pattern, pexpect.EOF, pexpect.TIMEOUT], timeout=timeout)
-        self.screen.append(_text(self.child.before) + _text(self.child.after))
-        return index == 0
-
-    def send(self, line: str) -> None:
-        self.child.sendline(line)
+        super().__init__(["-c", "\n".join(lines)], env, timeout)
 
     def pid(self, index: int) -> int:
         """The process id of run ``index`` (the shell writes it as it starts the run)."""

@@ -161,30 +161,24 @@ def test_bytes_that_are_not_utf8_at_the_prompt_are_a_clear_error(
 
 
 @pytest.mark.parametrize("verbose", [False, True])
-def test_adfs_error_text_is_shown_without_controls(
-    tls: TestTls, env: dict[str, str], verbose: bool
+@pytest.mark.parametrize("provider", ["adfs", "okta"])
+def test_the_idps_error_text_is_shown_without_controls(
+    tls: TestTls, env: dict[str, str], provider: str, verbose: bool
 ) -> None:
-    with AdfsEmulator(tls, error_text=HOSTILE) as idp:
+    """AD FS errorText and Okta errorSummary, in the error line and the -v log."""
+    idp: AdfsEmulator | OktaEmulator
+    if provider == "adfs":
+        idp, refused = AdfsEmulator(tls, error_text=HOSTILE), "AD FS refused the login"
+    else:
+        idp, refused = OktaEmulator(tls, error_summary=HOSTILE), "Okta refused the login"
+    with idp:
+        args = adfs_args(idp) if isinstance(idp, AdfsEmulator) else okta_args(idp)
         run = run_without_terminal(
-            adfs_args(idp, *(["-v"] if verbose else [])),
+            [*args, *(["-v"] if verbose else [])],
             {**env, "AWSPROCESSCREDS_PASSWORD": "wrong password"},
         )
     assert run.code == 1
-    assert "AD FS refused the login" in run.stderr
-    assert_safe(run.stderr)
-
-
-@pytest.mark.parametrize("verbose", [False, True])
-def test_okta_error_summary_is_shown_without_controls(
-    tls: TestTls, env: dict[str, str], verbose: bool
-) -> None:
-    with OktaEmulator(tls, error_summary=HOSTILE) as idp:
-        run = run_without_terminal(
-            okta_args(idp, *(["-v"] if verbose else [])),
-            {**env, "AWSPROCESSCREDS_PASSWORD": "wrong password"},
-        )
-    assert run.code == 1
-    assert "Okta refused the login" in run.stderr
+    assert refused in run.stderr
     assert_safe(run.stderr)
 
 
