@@ -188,8 +188,10 @@ def _echo_off(fd: int, enabled: bool) -> Iterator[None]:
         return
     new = list(old)
     new[3] &= ~termios.ECHO
-    termios.tcsetattr(fd, termios.TCSAFLUSH, new)
     try:
+        # Inside the try: a signal handled just after this call returns (SIGTERM
+        # raising Terminated) must still find the finally that restores echo.
+        termios.tcsetattr(fd, termios.TCSAFLUSH, new)
         yield
     finally:
         # TCSAFLUSH drops what was typed and not yet read; a hung-up terminal
