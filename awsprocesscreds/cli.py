@@ -15,17 +15,25 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 
 from awsprocesscreds.arguments import PROG, parse
-from awsprocesscreds.errors import AwsProcessCredsError, UserAbort
+from awsprocesscreds.display import safe_text
+from awsprocesscreds.errors import AwsProcessCredsError, Terminated, UserAbort
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; return the exit code (0, 1 for errors, 2 usage, 130 Ctrl-C)."""
+    """Run the command; return the exit code (0, 1 for errors, 2 usage, 130 Ctrl-C,
+    143 SIGTERM, 129 SIGHUP)."""
     args = parse(list(sys.argv[1:] if argv is None else argv))
     _enable_logging(verbose=args.verbose)
     try:
+        _handle_termination()
         return _dispatch(args, os.environ)
     except AwsProcessCredsError as exc:
         _error(str(exc))
+        return exc.exit_code
+    except Terminated as exc:
+        import signal
+
+        _error(f"stopped by {signal.Signals(exc.signum).name}")
         return exc.exit_code
     except KeyboardInterrupt:
         _error("interrupted")
@@ -35,9 +43,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.verbose:
             import traceback
 
-            traceback.print_exc()
+            # Exception texts may quote the IdP.
+            sys.stderr.write(safe_text(traceback.format_exc(), newlines=True))
         _error(f"unexpected {type(exc).__name__}; run with -v to see where, and report it")
         return 1
+
+
+def _handle_termination() -> None:
+    """Turn SIGTERM and SIGHUP into Terminated, as Python turns SIGINT into
+    KeyboardInterrupt, so that every ``finally`` restores the terminal (echo) and
+    releases locks on the way out. A signal the parent ignores (nohup) stays ignored."""
+    import signal
+
+    def terminate(signum: int, frame: object) -> None:
+        # Once is enough: a second signal must not cut the clean-up short.
+        for name in ("SIGTERM", "SIGHUP"):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+        raise Terminated(signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) == signal.SIG_DFL:
+            signal.signal(number, terminate)
 
 
 def _dispatch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
@@ -54,9 +81,12 @@ def _dispatch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 
 def _error(message: str) -> None:
-    line = " ".join(message.split())
-    sys.stderr.write(f"{PROG}: error: {line}\n")
-    sys.stderr.flush()
+    line = safe_text(" ".join(message.split()))
+    try:
+        sys.stderr.write(f"{PROG}: error: {line}\n")
+        sys.stderr.flush()
+    except OSError:
+        pass  # stderr is gone (a hung-up terminal): the exit code still tells
 
 
 def _enable_logging(verbose: bool) -> None:
@@ -64,8 +94,10 @@ def _enable_logging(verbose: bool) -> None:
     libraries' loggers stay silent (urllib3 would print URLs with their queries)."""
     import logging
 
+    from awsprocesscreds.display import SafeFormatter
+
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(f"{PROG}: %(message)s"))
+    handler.setFormatter(SafeFormatter(f"{PROG}: %(message)s"))
     ours = logging.getLogger("awsprocesscreds")
     ours.addHandler(handler)
     ours.setLevel(logging.DEBUG if verbose else logging.WARNING)

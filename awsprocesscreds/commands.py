@@ -17,18 +17,21 @@ def credentials(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     """The original command: print credential_process JSON (cache, else login)."""
     from awsprocesscreds.login import obtain
 
-    _print(obtain(_request(args), env).to_process_json())
+    # Not through _print: the JSON is ours, checked ASCII, and must reach botocore as is.
+    sys.stdout.write(obtain(_request(args), env).to_process_json() + "\n")
+    sys.stdout.flush()
     return 0
 
 
 def roles(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     """Log in and list the assertion's roles by partition and account, without
     calling STS."""
-    from awsprocesscreds.login import fetch_assertion
+    from awsprocesscreds.login import fetch_assertion, terminal_for
     from awsprocesscreds.roles import roles_by_account
-    from awsprocesscreds.terminal import TerminalInteractor
 
-    assertion = fetch_assertion(_request(args), TerminalInteractor(env), env)
+    request = _request(args)
+    with terminal_for(request, env) as person:
+        assertion = fetch_assertion(request, person, env)
     _print("\n".join(roles_by_account(assertion.roles)))
     return 0
 
@@ -150,5 +153,8 @@ def _request(args: argparse.Namespace) -> CredentialRequest:
 
 
 def _print(text: str) -> None:
-    sys.stdout.write(text + "\n")
+    """Print a subcommand's text (it may carry IdP text such as role ARNs)."""
+    from awsprocesscreds.display import safe_text
+
+    sys.stdout.write(safe_text(text, newlines=True) + "\n")
     sys.stdout.flush()

@@ -50,7 +50,8 @@ class MfaError(AwsProcessCredsError):
 
 
 class InteractionError(AwsProcessCredsError):
-    """We need to ask the person something but there is nobody to ask (no terminal)."""
+    """We need to ask the person something but there is nobody to ask (no terminal),
+    or the terminal's answer cannot be read."""
 
 
 class NoTerminal(InteractionError):
@@ -61,6 +62,22 @@ class UserAbort(AwsProcessCredsError):
     """The person pressed Ctrl-C or closed the prompt."""
 
     exit_code = 130
+
+
+class TerminalBusy(AwsProcessCredsError):
+    """Another run kept this terminal's prompt for longer than we are willing to wait."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP arrived. Not in the family above on purpose: like Ctrl-C's
+    KeyboardInterrupt (its base), it must pass every ``except Exception`` so that
+    each ``finally`` on the way out restores the terminal and releases locks. The CLI
+    exits with ``exit_code``, 128 + the signal number, as a shell would report."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.exit_code = 128 + signum
 
 
 class SamlAssertionError(AwsProcessCredsError):

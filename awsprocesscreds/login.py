@@ -31,6 +31,7 @@ from awsprocesscreds.registry import load_authenticator
 from awsprocesscreds.request import CredentialRequest
 from awsprocesscreds.roles import select_role
 from awsprocesscreds.terminal import PASSWORD_ENV, TerminalInteractor
+from awsprocesscreds.turns import TerminalTurn
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,9 @@ def obtain(
     then cached. Raises the AwsProcessCredsError of whatever step failed."""
     cache = open_cache(request)
     key = cache_key(request.key_parts())
-    with _single_flight(cache, key, request) as contended:
+    # The terminal's lock is innermost: taken (lazily) inside the per-key lock and
+    # released before it, so runs waiting on each other can never form a cycle.
+    with _single_flight(cache, key, request) as contended, contextlib.ExitStack() as stack:
         if cache is not None:
             # Checked under the lock: another run may have just logged in.
             cached = cache.get(key, now())
@@ -72,7 +75,7 @@ def obtain(
             refusal = cache.recent_failure(key, RECENT_FAILURE) if contended else None
             if refusal is not None:
                 raise AuthenticationError(f"{refusal} (seconds ago, in another run)")
-        person = interactor or TerminalInteractor(env)
+        person = interactor or stack.enter_context(terminal_for(request, env))
         try:
             assertion = fetch_assertion(request, person, env)
         except AuthenticationError as exc:
@@ -89,6 +92,13 @@ def obtain(
                     "every AWS call will log in again; ask for --duration 1800 or more"
                 )
         return credentials
+
+
+def terminal_for(request: CredentialRequest, env: Mapping[str, str]) -> TerminalInteractor:
+    """The person's terminal, taking turns with other runs on it (use it in a
+    ``with`` block: its end is the end of this run's turn)."""
+    turn = TerminalTurn(env, request.mfa_timeout + LOCK_MARGIN, use_home=request.use_cache)
+    return TerminalInteractor(env, turn=turn)
 
 
 @contextlib.contextmanager

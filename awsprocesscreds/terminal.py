@@ -15,7 +15,9 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
+from types import TracebackType
 
+from awsprocesscreds.display import safe_text
 from awsprocesscreds.errors import InteractionError, NoTerminal, UserAbort
 from awsprocesscreds.interaction import (
     MFA_CODE,
@@ -27,6 +29,7 @@ from awsprocesscreds.interaction import (
     Wait,
     menu_lines,
 )
+from awsprocesscreds.turns import TerminalTurn
 
 log = logging.getLogger(__name__)
 
@@ -38,17 +41,40 @@ MAX_MENU_TRIES = 3
 
 
 class TerminalInteractor:
-    """Answers flow steps on the controlling terminal, or from the environment."""
+    """Answers flow steps on the controlling terminal, or from the environment.
+
+    Used as a context manager: with a ``turn``, the terminal's lock is taken when the
+    terminal is first needed (never for answers from the environment) and held until
+    the ``with`` block ends, so that concurrent runs prompt one after the other.
+
+    Everything written to the terminal passes through ``safe_text``: prompts, menus
+    and messages carry text from the IdP, which must not reach the terminal as
+    escape sequences.
+    """
 
     def __init__(
         self,
         env: Mapping[str, str],
         tty_path: str = "/dev/tty",
         sleep: Callable[[float], None] = time.sleep,
+        turn: TerminalTurn | None = None,
     ) -> None:
         self._env_answers = {PASSWORD: env.get(PASSWORD_ENV), MFA_CODE: env.get(MFA_CODE_ENV)}
         self._tty_path = tty_path
         self._sleep = sleep
+        self._turn = turn
+
+    def __enter__(self) -> TerminalInteractor:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._turn is not None:
+            self._turn.release()
 
     def prompt(self, step: Prompt) -> str:
         preset = self._env_answers.get(step.kind)
@@ -63,7 +89,8 @@ class TerminalInteractor:
 
     def choose(self, step: Choose) -> int:
         with self._tty("choose among several options", "choose with --mfa-factor or -a") as tty:
-            tty.write(step.text + "\n" + "\n".join(menu_lines(step.options)) + "\n")
+            options = [safe_text(option) for option in step.options]
+            tty.write(safe_text(step.text) + "\n" + "\n".join(menu_lines(options)) + "\n")
             for _ in range(MAX_MENU_TRIES):
                 answer = _read_line(tty, f"Choose 1-{len(step.options)}: ", secret=False)
                 if answer.strip().isdigit() and 1 <= int(answer) <= len(step.options):
@@ -74,13 +101,13 @@ class TerminalInteractor:
     def notify(self, step: Notify) -> None:
         try:
             with self._tty("show a message", "") as tty:
-                tty.write(step.text + "\n")
+                tty.write(safe_text(step.text) + "\n")
                 if step.highlight is not None:
-                    tty.write(f"\n    >>>  {step.highlight}  <<<\n\n")
-        except InteractionError:
+                    tty.write(f"\n    >>>  {safe_text(step.highlight)}  <<<\n\n")
+        except NoTerminal:
             # Nobody to show it to: stderr is all we have (botocore shows it on failure).
             extra = f" [{step.highlight}]" if step.highlight is not None else ""
-            print(step.text + extra, file=sys.stderr)
+            print(safe_text(step.text + extra), file=sys.stderr)
 
     def wait(self, step: Wait) -> None:
         self._sleep(step.seconds)
@@ -95,6 +122,8 @@ class TerminalInteractor:
                 f"terminal once to fill the cache{', or ' + advice if advice else ''}"
             ) from exc
         with io.TextIOWrapper(io.FileIO(fd, "r+"), encoding="utf-8", write_through=True) as tty:
+            if self._turn is not None:
+                self._turn.acquire()
             yield tty
 
 
@@ -110,20 +139,36 @@ def _purpose(step: Prompt) -> tuple[str, str]:
 
 
 def _read_line(tty: io.TextIOWrapper, text: str, secret: bool) -> str:
-    """Write ``text`` and read one line, with echo off when ``secret``."""
-    tty.write(text)
-    tty.flush()
-    with _echo_off(tty.fileno(), enabled=secret):
-        try:
+    """Write ``text`` and read one line, with echo off when ``secret``. Raises
+    InteractionError when the answer is not UTF-8 (without the bytes: they may be
+    part of a password)."""
+    try:
+        tty.write(safe_text(text))
+        tty.flush()
+        with _echo_off(tty.fileno(), enabled=secret):
             line = tty.readline(MAX_LINE)
-        except KeyboardInterrupt:
-            tty.write("\n")
-            raise
+    except UnicodeDecodeError:
+        _end_line(tty)
+        raise InteractionError(
+            "the terminal sent characters that are not UTF-8; set the terminal's "
+            "character encoding to UTF-8 and try again"
+        ) from None
+    except BaseException:
+        # Ctrl-C, SIGTERM, SIGHUP: whenever it lands between the prompt and the
+        # answer, the error message must not be glued to the prompt.
+        _end_line(tty)
+        raise
     if secret:
         tty.write("\n")  # the person's Enter was not echoed
     if not line:
         raise UserAbort("the prompt was closed before an answer was given")
     return line.rstrip("\r\n")
+
+
+def _end_line(tty: io.TextIOWrapper) -> None:
+    # The terminal may be gone (SIGHUP): the original error matters more.
+    with contextlib.suppress(OSError, ValueError):
+        tty.write("\n")
 
 
 @contextlib.contextmanager
@@ -143,8 +188,13 @@ def _echo_off(fd: int, enabled: bool) -> Iterator[None]:
         return
     new = list(old)
     new[3] &= ~termios.ECHO
-    termios.tcsetattr(fd, termios.TCSAFLUSH, new)
     try:
+        # Inside the try: a signal handled just after this call returns (SIGTERM
+        # raising Terminated) must still find the finally that restores echo.
+        termios.tcsetattr(fd, termios.TCSAFLUSH, new)
         yield
     finally:
-        termios.tcsetattr(fd, termios.TCSAFLUSH, old)
+        # TCSAFLUSH drops what was typed and not yet read; a hung-up terminal
+        # cannot be restored, and its error must not hide the one on the way out.
+        with contextlib.suppress(termios.error, OSError):
+            termios.tcsetattr(fd, termios.TCSAFLUSH, old)

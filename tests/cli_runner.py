@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -62,7 +63,31 @@ class Run:
         return lines[0]
 
 
-class Terminal:
+class _Screen:
+    """A shell script on its own pseudo-terminal, and what it showed there."""
+
+    def __init__(self, argv: Sequence[str], env: Mapping[str, str], timeout: float) -> None:
+        self.screen: list[str] = []
+        self.child = pexpect.spawn(
+            "/bin/sh",
+            list(argv),
+            env=dict(env),
+            timeout=timeout,
+            encoding="utf-8",
+            codec_errors="replace",
+        )
+
+    def expect(self, pattern: str, timeout: float | None = -1) -> bool:
+        """Wait for ``pattern`` on screen; False if the shell ended or time ran out first."""
+        index = self.child.expect([pattern, pexpect.EOF, pexpect.TIMEOUT], timeout=timeout)
+        self.screen.append(_text(self.child.before) + _text(self.child.after))
+        return index == 0
+
+    def send(self, line: str) -> None:
+        self.child.sendline(line)
+
+
+class Terminal(_Screen):
     """One CLI run on its own pseudo-terminal, stdout and stderr captured to files."""
 
     def __init__(
@@ -72,34 +97,23 @@ class Terminal:
         tmp_path: Path,
         timeout: float = EXPECT_TIMEOUT,
         stdin_from: str | None = None,
+        stderr_on_screen: bool = False,
     ) -> None:
         """``stdin_from`` replaces stdin with that file (the terminal stays the
-        controlling one), as git-remote-codecommit's pipe does."""
+        controlling one), as git-remote-codecommit's pipe does. ``stderr_on_screen``
+        leaves stderr on the terminal, as when a person runs the command by hand."""
         self.out = Path(tempfile.mkstemp(dir=tmp_path, prefix="stdout-")[1])
         self.err = Path(tempfile.mkstemp(dir=tmp_path, prefix="stderr-")[1])
-        self.screen: list[str] = []
         script = 'out=$1; err=$2; shift 2; exec "$@" >"$out" 2>"$err"'
+        if stderr_on_screen:
+            script = script.replace(' 2>"$err"', "")
         if stdin_from is not None:
             # Like git: the parent (this shell) keeps the terminal, the child's stdin
             # is something else.
             script = script.replace("exec ", "") + f" <{shlex.quote(stdin_from)}"
-        self.child = pexpect.spawn(
-            "/bin/sh",
-            ["-c", script, "sh", str(self.out), str(self.err), CLI, *args],
-            env=dict(env),
-            timeout=timeout,
-            encoding="utf-8",
-            codec_errors="replace",
+        super().__init__(
+            ["-c", script, "sh", str(self.out), str(self.err), CLI, *args], env, timeout
         )
-
-    def expect(self, pattern: str, timeout: float | None = -1) -> bool:
-        """Wait for ``pattern`` on screen; False if the run ended or time ran out first."""
-        index = self.child.expect([pattern, pexpect.EOF, pexpect.TIMEOUT], timeout=timeout)
-        self.screen.append(_text(self.child.before) + _text(self.child.after))
-        return index == 0
-
-    def send(self, line: str) -> None:
-        self.child.sendline(line)
 
     def interrupt(self) -> None:
         self.child.sendintr()
@@ -126,11 +140,12 @@ def run_cli(
     timeout: float = EXPECT_TIMEOUT,
     interrupt_after: str | None = None,
     stdin_from: str | None = None,
+    stderr_on_screen: bool = False,
 ) -> Run:
     """Run the CLI on a pseudo-terminal. ``dialogue`` is (screen regex, line to type);
     a None line only waits for the pattern. ``interrupt_after`` sends Ctrl-C once that
     pattern is on screen."""
-    terminal = Terminal(args, env, tmp_path, timeout, stdin_from)
+    terminal = Terminal(args, env, tmp_path, timeout, stdin_from, stderr_on_screen)
     try:
         for pattern, line in dialogue:
             assert terminal.expect(pattern), f"{pattern!r} never shown: {terminal.screen}"
@@ -142,6 +157,75 @@ def run_cli(
     finally:
         run = terminal.finish()
     return run
+
+
+class SharedTerminal(_Screen):
+    """Several CLI runs started together on ONE pseudo-terminal, as Terraform's
+    providers or background jobs of one shell are, each with its own stdout and stderr
+    files. The shell stays on the terminal after the runs end (it waits for a line),
+    so the terminal's state can be checked then."""
+
+    #: Shown by the shell once every run has ended.
+    ENDED = "ALL-RUNS-ENDED"
+
+    def __init__(
+        self,
+        runs: Sequence[Sequence[str]],
+        env: Mapping[str, str],
+        tmp_path: Path,
+        timeout: float = EXPECT_TIMEOUT,
+    ) -> None:
+        self.directory = Path(tempfile.mkdtemp(dir=tmp_path, prefix="shared-"))
+        lines = []
+        for index, args in enumerate(runs):
+            files = {
+                name: shlex.quote(str(self.directory / f"{name}-{index}"))
+                for name in ("out", "err", "pid")
+            }
+            command = shlex.join([CLI, *args])
+            lines.append(f"{command} >{files['out']} 2>{files['err']} & echo $! >{files['pid']}")
+        for index in range(len(runs)):
+            pid = shlex.quote(str(self.directory / f"pid-{index}"))
+            code = shlex.quote(str(self.directory / f"code-{index}"))
+            lines.append(f'wait "$(cat {pid})"; echo $? >{code}')
+        lines += [f"echo {self.ENDED}", "read _"]
+        self.count = len(runs)
+        super().__init__(["-c", "\n".join(lines)], env, timeout)
+
+    def pid(self, index: int) -> int:
+        """The process id of run ``index`` (the shell writes it as it starts the run)."""
+        path = self.directory / f"pid-{index}"
+        for _ in range(1000):
+            text = path.read_text() if path.exists() else ""
+            if text.endswith("\n"):
+                return int(text)
+            time.sleep(0.01)
+        raise AssertionError(f"run {index} never started")
+
+    def wait_ended(self) -> bool:
+        """Wait until every run has ended; the terminal is still open then."""
+        return self.expect(self.ENDED)
+
+    def echo(self) -> bool:
+        """Whether the terminal echoes what is typed (termios ECHO, read on our side)."""
+        return bool(self.child.getecho())
+
+    def finish(self) -> list[Run]:
+        """End the shell and collect every run (exit code 255 if it never ended)."""
+        self.child.close(force=True)
+        runs = []
+        for index in range(self.count):
+            code_file = self.directory / f"code-{index}"
+            code = int(code_file.read_text()) if code_file.exists() else 255
+            runs.append(
+                Run(
+                    code,
+                    (self.directory / f"out-{index}").read_text(),
+                    (self.directory / f"err-{index}").read_text(),
+                    "".join(self.screen),
+                )
+            )
+        return runs
 
 
 def run_without_terminal(

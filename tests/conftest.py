@@ -17,7 +17,15 @@ USER = "alice@example.com"
 
 #: Variables of the developer's machine that must not leak into a test run.
 _SCRUBBED_PREFIXES = ("AWS_", "AWSPROCESSCREDS_", "REQUESTS_", "CURL_", "SSL_CERT")
-_SCRUBBED = {"HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy"}
+_SCRUBBED = {
+    "XDG_RUNTIME_DIR",
+    "HTTPS_PROXY",
+    "HTTP_PROXY",
+    "ALL_PROXY",
+    "https_proxy",
+    "http_proxy",
+    "all_proxy",
+}
 
 
 @pytest.fixture(scope="session")

@@ -78,11 +78,16 @@ class AdfsEmulator(EmulatorServer):
         mfa: str | None = None,
         mfa_approve_after: int = 2,
         mfa_outcome: str = "approve",
-        entropy_number: int = 42,
+        entropy_number: int | str = 42,
         otp_code: str = "123456",
+        error_text: str = pages.INCORRECT,
+        instructions: str | None = None,
         hang: bool = False,
     ) -> None:
-        """Raises ValueError on an unknown variant, final_page, mfa or mfa_outcome."""
+        """Raises ValueError on an unknown variant, final_page, mfa or mfa_outcome.
+
+        `error_text` is the errorText shown for a refused password and `instructions`
+        replaces the Azure MFA instructions: a test may put hostile text in either."""
         check_option("variant", [variant], VARIANTS)
         check_option("final_page", [final_page], FINAL_PAGES)
         check_option("mfa", [mfa], (None, *pages.MFA_METHODS))
@@ -101,6 +106,8 @@ class AdfsEmulator(EmulatorServer):
         self.mfa_outcome = mfa_outcome
         self.entropy_number = entropy_number
         self.otp_code = otp_code
+        self.error_text = error_text
+        self.instructions = instructions
         self._cookies: set[str] = set()
         self._request_ids: set[str] = set()
         self._contexts: dict[str, _MfaState] = {}
@@ -187,7 +194,7 @@ class AdfsEmulator(EmulatorServer):
         if user in self.locked_users:
             return Response.html(self._login_page(action, pages.LOCKED, user))
         if self.users.get(user) is None or self.users.get(user) != password:
-            return Response.html(self._login_page(action, pages.INCORRECT, user))
+            return Response.html(self._login_page(action, self.error_text, user))
         if self.mfa is None:
             return self._final(user)
         context = secrets.token_urlsafe(24)
@@ -197,7 +204,9 @@ class AdfsEmulator(EmulatorServer):
 
     def _mfa_page(self, kind: str, action: str, context: str, error: str | None = None) -> str:
         entropy = self.entropy_number if kind == "azure_number" else None
-        return pages.mfa_page(kind, action, context, entropy=entropy, error=error)
+        return pages.mfa_page(
+            kind, action, context, entropy=entropy, error=error, instructions=self.instructions
+        )
 
     def _mfa_post(self, cookie: str, form: dict[str, str], action: str) -> Response:
         context = form["Context"]

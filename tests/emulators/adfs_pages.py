@@ -171,9 +171,16 @@ var theForm = document.forms['aspnetForm']; if (!theForm) {{ theForm = document.
 
 
 def mfa_page(
-    kind: str, action: str, context: str, *, entropy: int | None = None, error: str | None = None
+    kind: str,
+    action: str,
+    context: str,
+    *,
+    entropy: int | str | None = None,
+    error: str | None = None,
+    instructions: str | None = None,
 ) -> str:
-    """Second-factor page for `kind` (a key of MFA_METHODS) carrying `context`."""
+    """Second-factor page for `kind` (a key of MFA_METHODS) carrying `context`;
+    `instructions` replaces the polled kinds' usual instructions."""
     auth_method, code_field, form_id = MFA_METHODS[kind]
     act, ctx = escape(action), escape(context)
     hidden = (
@@ -187,13 +194,13 @@ def mfa_page(
             '<input type="hidden" name="sig_response" value=""/>'
         )
     elif code_field is None:
-        number = "" if entropy is None else f'<p id="validEntropyNumber">{entropy}</p>'
-        text = (
+        number = "" if entropy is None else f'<p id="validEntropyNumber">{escape(str(entropy))}</p>'
+        text = instructions or (
             "Open your Authenticator app, and enter the number shown to sign in."
             if entropy is not None
             else "We've sent a notification to your mobile device. Please respond to continue."
         )
-        inner = f'<p id="instructions">{text}</p>{number}'
+        inner = f'<p id="instructions">{escape(text)}</p>{number}'
     else:
         code_id = {"VerificationCode": "verificationCodeInput", "Passcode": "passcodeInput"}
         inner = (

@@ -17,6 +17,7 @@ import secrets
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import pyotp
 
@@ -73,7 +74,7 @@ class OktaEmulator(EmulatorServer):
         factors_key: str = "factors",
         push_approve_after: int = 2,
         push_outcome: str = "approve",
-        correct_answer: int = 37,
+        correct_answer: int | str = 37,
         totp_secret: str = DEFAULT_TOTP_SECRET,
         otp_code: str = "123456",
         sms_code: str = "654321",
@@ -81,12 +82,17 @@ class OktaEmulator(EmulatorServer):
         app_page: str = "saml",
         hostile: str | None = None,
         charset: str = "utf-8",
+        error_summary: str | None = None,
+        factor_profiles: Mapping[str, Mapping[str, str]] | None = None,
         hang: bool = False,
     ) -> None:
         """Raises ValueError on an unknown factor, user status, outcome or option.
 
         ``hostile`` bends the answers into one of ``okta_hostile.SHAPES``; ``charset``
-        is named in every answer's Content-Type (the bodies stay UTF-8)."""
+        is named in every answer's Content-Type (the bodies stay UTF-8).
+        ``error_summary`` replaces the errorSummary of a refused login and
+        ``factor_profiles`` adds to (or replaces) the profile fields of a factor kind:
+        a test may put hostile text in either."""
         check_option("factors", factors, tuple(api.FACTOR_SPECS))
         check_option("user_status", list((user_status or {}).values()), USER_STATUSES)
         check_option("push_outcome", [push_outcome], PUSH_OUTCOMES)
@@ -113,6 +119,8 @@ class OktaEmulator(EmulatorServer):
         self.app_page = app_page
         self.hostile = hostile
         self.charset = charset
+        self.error_summary = error_summary
+        self.factor_profiles = {k: dict(v) for k, v in (factor_profiles or {}).items()}
         self._factor_kinds = {api.factor_id(k, i): k for i, k in enumerate(self.factors)}
         self._transactions: dict[str, _Transaction] = {}
         self._session_tokens: dict[str, str] = {}
@@ -163,14 +171,14 @@ class OktaEmulator(EmulatorServer):
         if status == "LOCKED_OUT":
             return Response.json({"status": "LOCKED_OUT", "_links": api.links(self.url)})
         if not isinstance(user, str) or user not in self.users or self.users[user] != password:
-            return api.okta_error(401, "E0000004")
+            return api.okta_error(401, "E0000004", summary=self.error_summary)
         if status is None and not self.factors:
             return self._success(user)
         token = f"00{secrets.token_urlsafe(30)}"
         expires = time.time() + TRANSACTION_SECONDS
         with self._lock:
             self._transactions[token] = _Transaction(user, expires)
-        listed = [api.factor_json(k, fid, user, self.url) for fid, k in self._factor_kinds.items()]
+        listed = [self._factor_json(k, fid, user) for fid, k in self._factor_kinds.items()]
         status = status or "MFA_REQUIRED"
         factors = listed if status in ("MFA_REQUIRED", "MFA_ENROLL") else None
         answer = api.transaction_json(
@@ -254,11 +262,18 @@ class OktaEmulator(EmulatorServer):
             challenge = {"correctAnswer": self.correct_answer}
         elif kind in ("webauthn", "u2f"):
             challenge = {"challenge": secrets.token_urlsafe(16), "extensions": {}}
-        factor = api.factor_json(kind, fid, tx.user, self.url, challenge)
+        factor = self._factor_json(kind, fid, tx.user, challenge)
         answer = api.challenge_json(
             self.url, token, tx.expires, user=tx.user, factor=factor, result=result
         )
         return Response.json(answer)
+
+    def _factor_json(
+        self, kind: str, fid: str, user: str, challenge: dict[str, object] | None = None
+    ) -> dict[str, Any]:
+        factor = api.factor_json(kind, fid, user, self.url, challenge)
+        factor["profile"].update(self.factor_profiles.get(kind, {}))
+        return factor
 
     def _cookie_redirect(self, request: Request) -> Response:
         target = request.arg("redirectUrl") or ""

@@ -113,12 +113,15 @@ def user_json(user: str) -> dict[str, Any]:
     }
 
 
-def okta_error(status: int, code: str, causes: tuple[str, ...] = ()) -> Response:
-    """An Okta API error body: errorCode, errorSummary, errorLink, errorId, errorCauses."""
+def okta_error(
+    status: int, code: str, causes: tuple[str, ...] = (), summary: str | None = None
+) -> Response:
+    """An Okta API error body: errorCode, errorSummary (the code's usual one unless
+    `summary` is given), errorLink, errorId, errorCauses."""
     return Response.json(
         {
             "errorCode": code,
-            "errorSummary": ERROR_SUMMARIES[code],
+            "errorSummary": ERROR_SUMMARIES[code] if summary is None else summary,
             "errorLink": code,
             "errorId": f"oae{secrets.token_urlsafe(16)}",
             "errorCauses": [{"errorSummary": cause} for cause in causes],
