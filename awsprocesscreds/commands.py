@@ -47,7 +47,7 @@ def configure(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     for option, value in written.items():
         profiles.check_one_line(option, value)
     profiles.check_profile_name(args.profile)
-    profiles.check_login(args.endpoint, args.provider, args.role_arn)
+    profiles.check_login(args.endpoint, args.provider, args.role_arn, args.mfa_factor)
     if args.region is not None:
         profiles.check_region(args.region)
     arguments = ["-e", args.endpoint, "-u", args.username, "-p", args.provider.lower()]

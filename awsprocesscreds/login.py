@@ -21,7 +21,6 @@ from awsprocesscreds.credentials import Credentials
 from awsprocesscreds.errors import (
     AccountLocked,
     AuthenticationError,
-    ConfigurationError,
     NoTerminal,
 )
 from awsprocesscreds.http import IdpSession
@@ -156,7 +155,7 @@ def fetch_assertion(
 
 def _login(request: CredentialRequest, interactor: Interactor) -> str:
     authenticator_class = load_authenticator(request.provider)
-    _check_mfa_factor(request, authenticator_class.mfa_factors)
+    authenticator_class.check_mfa_factor(request.provider, request.mfa_factor)
     log.debug("logging in to %s with %s", request.provider, authenticator_class.__name__)
     with IdpSession(read_timeout=request.timeout) as session:
         context = LoginContext(
@@ -167,21 +166,6 @@ def _login(request: CredentialRequest, interactor: Interactor) -> str:
             mfa_timeout=request.mfa_timeout,
         )
         return run_flow(authenticator_class(context).authenticate(), interactor)
-
-
-def _check_mfa_factor(request: CredentialRequest, honoured: frozenset[str]) -> None:
-    """Refuse an --mfa-factor the provider would silently ignore."""
-    if request.mfa_factor is None or request.mfa_factor in honoured:
-        return
-    accepted = (
-        f"it accepts {', '.join(sorted(honoured))}"
-        if honoured
-        else "its sign-in decides the second factor itself; leave --mfa-factor out"
-    )
-    raise ConfigurationError(
-        f"--mfa-factor {request.mfa_factor} does not apply to the {request.provider} "
-        f"provider: {accepted}"
-    )
 
 
 def assume(

@@ -81,11 +81,13 @@ def check_one_line(option: str, value: str) -> None:
         )
 
 
-def check_login(endpoint: str, provider: str, role_arn: str | None) -> None:
+def check_login(
+    endpoint: str, provider: str, role_arn: str | None, mfa_factor: str | None = None
+) -> None:
     """Raises ConfigurationError (ProviderNotFoundError) for an endpoint that is not
-    https://, a provider no installed authenticator answers to, or a role ARN that
-    does not parse."""
-    from awsprocesscreds.registry import provider_names
+    https://, a provider no installed authenticator answers to, a role ARN that does
+    not parse, or an --mfa-factor the provider does not honour."""
+    from awsprocesscreds.registry import load_authenticator, provider_names
     from awsprocesscreds.saml import role_arn_parts
 
     try:
@@ -100,6 +102,8 @@ def check_login(endpoint: str, provider: str, role_arn: str | None) -> None:
         raise ProviderNotFoundError(
             f"unknown provider {provider!r}; choose one of: {', '.join(known) or 'none'}"
         )
+    if mfa_factor is not None:
+        load_authenticator(provider).check_mfa_factor(provider.lower(), mfa_factor)
     if role_arn is not None and role_arn_parts(role_arn) is None:
         raise ConfigurationError(
             f"-a {role_arn!r} is not an IAM role ARN such as arn:aws:iam::123456789012:role/Dev"

@@ -22,6 +22,7 @@ from typing import ClassVar
 
 import requests
 
+from awsprocesscreds.errors import ConfigurationError
 from awsprocesscreds.interaction import Flow
 from awsprocesscreds.request import DEFAULT_MFA_TIMEOUT
 
@@ -54,6 +55,21 @@ class Authenticator(abc.ABC):
 
     def __init__(self, context: LoginContext) -> None:
         self.context = context
+
+    @classmethod
+    def check_mfa_factor(cls, provider: str, mfa_factor: str | None) -> None:
+        """Raise ConfigurationError for an ``--mfa-factor`` this provider would not
+        honour (rather than ignore it silently); used by logins and by ``configure``."""
+        if mfa_factor is None or mfa_factor in cls.mfa_factors:
+            return
+        accepted = (
+            f"it accepts {', '.join(sorted(cls.mfa_factors))}"
+            if cls.mfa_factors
+            else "its sign-in decides the second factor itself; leave --mfa-factor out"
+        )
+        raise ConfigurationError(
+            f"--mfa-factor {mfa_factor} does not apply to the {provider} provider: {accepted}"
+        )
 
     @abc.abstractmethod
     def authenticate(self) -> Flow[str]:

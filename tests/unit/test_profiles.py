@@ -43,6 +43,26 @@ def test_write_config_through_a_symlink(tmp_path: Path) -> None:
     assert oct(real.stat().st_mode & 0o777) == "0o644"
 
 
+@pytest.mark.parametrize(
+    ("provider", "factor", "message"),
+    [
+        ("okta", "push", None),
+        ("okta", None, None),
+        ("adfs", None, None),
+        ("adfs", "push", "--mfa-factor push does not apply to the adfs provider"),
+        ("ADFS", "totp", "--mfa-factor totp does not apply to the adfs provider"),
+    ],
+)
+def test_check_login_refuses_a_factor_the_provider_ignores(
+    provider: str, factor: str | None, message: str | None
+) -> None:
+    if message is None:
+        check_login("https://idp.example.com/", provider, None, factor)
+    else:
+        with pytest.raises(ConfigurationError, match=re.escape(message)):
+            check_login("https://idp.example.com/", provider, None, factor)
+
+
 @pytest.mark.parametrize("name", ["dev", "dev-1", "team.prod_2", "default", "prod@corp", "ünïcode"])
 def test_profile_names_botocore_reads(name: str, tmp_path: Path) -> None:
     check_profile_name(name)

@@ -51,9 +51,21 @@ def test_the_runtime_directory_is_preferred_and_the_only_one_without_home(
     for use_home in (True, False):
         turn = TerminalTurn(env, timeout=1, use_home=use_home)
         turn.acquire()
-        turn.release()
-    assert [path.parent for path in lock_files(runtime)] == [runtime / "awsprocesscreds"]
-    assert lock_files(home) == []
+        try:
+            assert [path.parent for path in lock_files(runtime)] == [runtime / "awsprocesscreds"]
+            assert lock_files(home) == []
+        finally:
+            turn.release()
+
+
+def test_a_turn_leaves_no_lock_file_behind(tmp_path: Path) -> None:
+    env = {"HOME": str(tmp_path)}
+    first, second = TerminalTurn(env, timeout=5), TerminalTurn(env, timeout=5)
+    first.acquire()
+    first.release()
+    second.acquire()  # a new file at the same path: the removed one is not reused
+    second.release()
+    assert lock_files(tmp_path) == []
 
 
 @pytest.mark.parametrize("broken", ["file", "relative", "unset", "no-cache"])
