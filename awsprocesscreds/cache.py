@@ -58,6 +58,8 @@ log = logging.getLogger(__name__)
 #: A refusal note younger than this may still be read by a run that waited on the
 #: lock (``login.RECENT_FAILURE`` is shorter), so tidying leaves it and its lock alone.
 FAILURE_KEPT_SECONDS = 60.0
+#: A refusal note is one short message of ours; anything larger is not ours.
+FAILURE_MAX_BYTES = 4096
 _OURS = re.compile(r"(?P<key>[0-9a-f]{64})\.(?P<kind>json|lock|failed|duration)")
 _OUR_TEMP = re.compile(r"\.[0-9a-f]{64}\.(json|failed|duration)\.[^.]+\.tmp")
 #: Our temp file this much older than now belongs to a run that died between writing
@@ -190,7 +192,7 @@ class FileCache:
             with locks.hold(self.directory / f"{key}.lock", 0, "tidying") as held:
                 if read_entry(str(self.path_for(key)), fresh_until) is not None:
                     return  # a login has just written it
-                found = read_own_text(failed, 4096)
+                found = read_own_text(failed, FAILURE_MAX_BYTES)
                 if found is not None and now - found[1] < FAILURE_KEPT_SECONDS:
                     return
                 for path in (self.path_for(key), failed):
@@ -227,7 +229,7 @@ class FileCache:
     def recent_failure(self, key: str, within: float) -> str | None:
         """The message of a refusal recorded less than ``within`` seconds ago. Read
         only from a regular file we own (a FIFO planted there cannot hold us)."""
-        found = read_own_text(self.directory / f"{key}.failed", 4096)
+        found = read_own_text(self.directory / f"{key}.failed", FAILURE_MAX_BYTES)
         if found is None:
             return None
         text, mtime = found

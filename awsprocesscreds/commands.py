@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Mapping
 
+from awsprocesscreds.display import safe_text
 from awsprocesscreds.errors import ConfigurationError, UsageError
 from awsprocesscreds.request import CredentialRequest
 
@@ -154,7 +155,5 @@ def _request(args: argparse.Namespace) -> CredentialRequest:
 
 def _print(text: str) -> None:
     """Print a subcommand's text (it may carry IdP text such as role ARNs)."""
-    from awsprocesscreds.display import safe_text
-
     sys.stdout.write(safe_text(text, newlines=True) + "\n")
     sys.stdout.flush()

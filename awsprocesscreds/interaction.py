@@ -85,6 +85,13 @@ class Interactor(Protocol):
 MAX_STEPS = 10_000
 
 
+def polls_within(timeout: float, interval: float) -> int:
+    """How many polls ``interval`` seconds apart fit in ``timeout`` (--mfa-timeout),
+    with room for the first and the last: the backstop of a polling loop for a clock
+    that does not move, as the deadline ends the polling first."""
+    return int(timeout // interval) + 2
+
+
 def run_flow(flow: Flow[T], interactor: Interactor) -> T:
     """Drive ``flow`` to completion, answering each step with ``interactor``."""
     answer: object = None

@@ -28,7 +28,7 @@ from awsprocesscreds.authenticators.base import Authenticator
 from awsprocesscreds.errors import AuthenticationError, IdpResponseError, MfaError
 from awsprocesscreds.forms import Form, Page
 from awsprocesscreds.http import redact_url, require_https, text_body
-from awsprocesscreds.interaction import MFA_CODE, PASSWORD, Flow, Notify, Prompt, Wait
+from awsprocesscreds.interaction import MFA_CODE, PASSWORD, Flow, Notify, Prompt, Wait, polls_within
 
 log = logging.getLogger(__name__)
 
@@ -36,14 +36,8 @@ log = logging.getLogger(__name__)
 POLL_INTERVAL = 3.0
 MAX_CODE_ATTEMPTS = 3
 #: Pages one login may go through, not counting Azure MFA's re-posts while it waits
-#: for the person: those are bounded by --mfa-timeout alone (``max_polls``).
+#: for the person: those are bounded by --mfa-timeout alone (``polls_within``).
 MAX_PAGES = 50
-
-
-def max_polls(mfa_timeout: float) -> int:
-    """Re-posts that fit in ``mfa_timeout``, with room for the first and the last: a
-    backstop for a clock that does not move, as the deadline ends polling first."""
-    return int(mfa_timeout // POLL_INTERVAL) + 2
 
 
 class AdfsAuthenticator(Authenticator):
@@ -170,7 +164,7 @@ class _PageCount:
         bounds."""
         if isinstance(state, WaitPage):
             self.polls += 1
-            if self.polls > max_polls(self.mfa_timeout):
+            if self.polls > polls_within(self.mfa_timeout, POLL_INTERVAL):
                 raise _mfa_timeout(state, self.mfa_timeout)
             return state
         self.pages += 1

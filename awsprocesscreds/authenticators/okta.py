@@ -33,7 +33,7 @@ class OktaAuthenticator(Authenticator):
     """Okta Classic Engine: /api/v1/authn, factors, then the AWS app's SAML form."""
 
     description = "Okta Classic Engine (Authentication API) with push, TOTP, SMS, call, email"
-    mfa_factors = frozenset(okta_mfa.FACTOR_CHOICES)
+    mfa_factors = frozenset(okta_mfa.FACTOR_KINDS.values())
 
     def authenticate(self) -> Flow[str]:
         context = self.context

@@ -13,7 +13,16 @@ from typing import Any
 
 from awsprocesscreds.authenticators.okta_api import OktaApi, OktaApiError, dig, text
 from awsprocesscreds.errors import IdpResponseError, MfaError
-from awsprocesscreds.interaction import MFA_CODE, SENT_CODE, Choose, Flow, Notify, Prompt, Wait
+from awsprocesscreds.interaction import (
+    MFA_CODE,
+    SENT_CODE,
+    Choose,
+    Flow,
+    Notify,
+    Prompt,
+    Wait,
+    polls_within,
+)
 
 log = logging.getLogger(__name__)
 
@@ -27,20 +36,12 @@ FACTOR_KINDS = {
     "token": "token",
     "token:hardware": "token",
 }
-FACTOR_CHOICES = ("push", "totp", "sms", "call", "email", "token")
 _TOKEN_NAMES = {"RSA": "RSA SecurID", "SYMANTEC": "Symantec VIP", "YUBICO": "YubiKey"}
 #: Factors that are sent a code first (a first POST without passCode).
 _CHALLENGED = ("sms", "call", "email")
 _SENT_BY = {"sms": "SMS", "call": "voice call", "email": "email"}
 MAX_CODE_ATTEMPTS = 3
 POLL_INTERVAL = 2.0
-
-
-def max_polls(timeout: float) -> int:
-    """Push polls that fit in ``timeout`` (--mfa-timeout), with room for the first and
-    the last: a backstop for a clock that does not move, as the deadline ends polling
-    first."""
-    return int(timeout // POLL_INTERVAL) + 2
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ def _push(api: OktaApi, factor: Factor, state_token: str, timeout: float) -> Flo
     body = yield from api.post(factor.verify_url, {"stateToken": state_token})
     yield Notify("Approve the Okta Verify push on your phone.")
     number_shown = False
-    for _ in range(max_polls(timeout)):
+    for _ in range(polls_within(timeout, POLL_INTERVAL)):
         if text(body.get("status")) == "SUCCESS":
             return _session_token(body)
         result = text(body.get("factorResult"))

@@ -12,7 +12,7 @@ from awsprocesscreds.authenticators.base import Authenticator, LoginContext
 from awsprocesscreds.authenticators.okta import OktaAuthenticator
 from awsprocesscreds.errors import MfaError
 from awsprocesscreds.http import IdpSession
-from awsprocesscreds.interaction import Flow, Prompt, Wait
+from awsprocesscreds.interaction import Flow, Prompt, Wait, polls_within
 from tests.conftest import PASSWORD, USER
 from tests.emulators import AdfsEmulator, OktaEmulator, TestTls
 
@@ -84,11 +84,11 @@ def test_a_clock_that_never_moves_still_ends_the_wait(tls: TestTls, provider: st
     if provider == "adfs":
         with AdfsEmulator(tls, mfa="azure", mfa_outcome="never") as adfs_idp:
             error, waits = login(tls, AdfsAuthenticator, adfs_idp.entry_url, 30, clock)
-        bound = adfs.max_polls(30)
+        bound = polls_within(30, adfs.POLL_INTERVAL)
     else:
         with OktaEmulator(tls, factors=["push"], push_outcome="never") as okta_idp:
             error, waits = login(tls, OktaAuthenticator, okta_idp.app_url, 30, clock)
-        bound = okta_mfa.max_polls(30)
+        bound = polls_within(30, okta_mfa.POLL_INTERVAL)
     assert isinstance(error, MfaError), error
     assert "--mfa-timeout" in str(error)
     assert 0 < waits <= bound
