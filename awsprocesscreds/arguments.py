@@ -52,12 +52,20 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _one_line(text: str) -> str:
+    if not text or not all(char.isprintable() for char in text):
+        raise argparse.ArgumentTypeError("must be one line of printable text")
+    return text
+
+
 _KEYRING = "take the password from the system keyring, and store it there after a login"
 #: Each option's help, as the main command, ``roles`` and ``console`` use it.
 _HELP = {
     "endpoint": "IdP login URL (https://)",
     "username": "your IdP username",
-    "provider": "identity provider: adfs, okta or a plugin",
+    "provider": "identity provider: adfs, entra, okta or a plugin",
+    "entity_id": "entra only: the AWS application's Identifier (Entity ID), with the "
+    "tenant's .../saml2 endpoint (default: https://signin.aws.amazon.com/saml)",
     "role_arn": "role to assume; optional when the IdP grants exactly one",
     "duration": "session length, 900-43200 (default: the IdP's SessionDuration, else 3600)",
     "mfa_factor": "second factor to use (default: ask)",
@@ -85,6 +93,8 @@ _COMMAND_HELP: dict[str, dict[str, str]] = {
         "endpoint": "IdP login URL of the cache entry to remove",
         "username": "IdP username of the cache entry to remove",
         "provider": "identity provider of the cache entry to remove",
+        "entity_id": "application identifier of the cache entry to remove, as given to the "
+        "main command",
         "role_arn": "role of the cache entry to remove, as given to the main command",
         "duration": "session length of the cache entry to remove, as given to the main command",
         "keyring": "also forget the password stored in the system keyring (needs -e, -u, -p)",
@@ -99,6 +109,7 @@ _OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "endpoint": (("-e", "--endpoint"), {"metavar": "URL"}),
     "username": (("-u", "--username"), {"metavar": "USER"}),
     "provider": (("-p", "--provider"), {"metavar": "PROVIDER"}),
+    "entity_id": (("--entity-id",), {"metavar": "ID", "type": _one_line}),
     "role_arn": (("-a", "--role-arn"), {"metavar": "ARN"}),
     "duration": (("--duration",), {"type": _duration, "metavar": "SECONDS"}),
     "mfa_factor": (("--mfa-factor",), {"choices": MFA_FACTORS}),
@@ -116,7 +127,7 @@ _OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
 }
 #: The groups a command picks from, by title.
 _GROUPS = {
-    "identity": ("who signs in", IDENTITY),
+    "identity": ("who signs in", (*IDENTITY, "entity_id")),
     "role": ("which credentials", ("role_arn", "duration")),
     "login": ("how to sign in", ("mfa_factor", "mfa_timeout", "timeout", "keyring")),
     "cache": ("cache", ("no_cache",)),
@@ -139,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         usage=USAGE,
         description=(
-            "Log in to AD FS or Okta and print temporary AWS credentials as "
+            "Log in to AD FS, Entra ID or Okta and print temporary AWS credentials as "
             "credential_process JSON, cached until shortly before they expire."
         ),
         epilog=EPILOG,
@@ -252,8 +263,8 @@ def _check_logout(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
         return
     if args.keyring:
         parser.error("--keyring needs -e, -u and -p: whose stored password to forget")
-    if args.role_arn or args.duration:
-        parser.error("-a and --duration pick an entry together with -e, -u and -p")
+    if args.role_arn or args.duration or args.entity_id:
+        parser.error("-a, --duration and --entity-id pick an entry together with -e, -u and -p")
     if not args.all:
         parser.error("logout needs -e, -u and -p, or --all")
 

@@ -45,13 +45,16 @@ def configure(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
     written = {"--profile": args.profile, "-e": args.endpoint, "-u": args.username}
     written |= {"-p": args.provider, "-a": args.role_arn or "", "--region": args.region or ""}
+    written |= {"--entity-id": args.entity_id or ""}
     for option, value in written.items():
         profiles.check_one_line(option, value)
     profiles.check_profile_name(args.profile)
-    profiles.check_login(args.endpoint, args.provider, args.role_arn, args.mfa_factor)
+    profiles.check_login(_request(args))
     if args.region is not None:
         profiles.check_region(args.region)
     arguments = ["-e", args.endpoint, "-u", args.username, "-p", args.provider.lower()]
+    if args.entity_id:
+        arguments += ["--entity-id", args.entity_id]
     if args.role_arn:
         arguments += ["-a", args.role_arn]
     if args.duration:

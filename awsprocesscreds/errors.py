@@ -45,6 +45,12 @@ class AccountLocked(AuthenticationError):
     """The IdP says the account is locked: retrying would only extend the lockout."""
 
 
+class AccessPolicyError(AwsProcessCredsError):
+    """The IdP knows who you are, but its policy refuses this sign-in from here
+    (Conditional Access, a device or platform requirement). Not a refused password:
+    asking for it again would change nothing."""
+
+
 class MfaError(AwsProcessCredsError):
     """A second factor was required and could not be completed."""
 

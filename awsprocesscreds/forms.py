@@ -7,6 +7,8 @@ and cannot be made slow by a hostile one.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -19,6 +21,14 @@ from awsprocesscreds.http import redact_url
 MAX_TEXT = 300
 #: Input types a browser never submits by themselves.
 _NOT_SUBMITTED = frozenset({"button", "reset", "image", "file"})
+#: A script that submits a form by itself ("Working..." pages, WS-Fed and OIDC posts).
+_SUBMITS = re.compile(r"\.submit\(\s*\)")
+#: ``window.location = '...'``, ``location.href = "..."``, ``location.replace('...')``.
+#: The value stops at the first quote or line break, so each candidate is read once.
+_LOCATION = re.compile(
+    r"location(?:\.href)?\s*=\s*(['\"])([^'\"\n]*)\1|location\.replace\(\s*(['\"])([^'\"\n]*)\3"
+)
+_JS_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|x([0-9A-Fa-f]{2})|(.))")
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,12 @@ class Form:
         """The first field of ``input_type`` (``password``, ``email``...)."""
         return next((field for field in self.fields if field.type == input_type), None)
 
+    @property
+    def hidden_only(self) -> bool:
+        """True for a form of hidden fields alone (buttons aside): nothing to type."""
+        shown = [f for f in self.fields if f.type not in _NOT_SUBMITTED and f.type != "submit"]
+        return bool(shown) and all(field.type == "hidden" for field in shown)
+
     def submission(self, values: Mapping[str, str]) -> dict[str, str]:
         """What a browser would post with ``values`` typed in: every field once (AD FS
         2019 rejects a repeated field), unchecked boxes and extra buttons left out."""
@@ -79,6 +95,7 @@ class Page:
 
     def __init__(self, html: str, url: str) -> None:
         self.url = url
+        self.html = html
         try:
             self._markup = markup.scan(html)
         except markup.MarkupLimitError as exc:
@@ -86,6 +103,8 @@ class Page:
                 f"the page at {redact_url(url)} has {exc}; that is not a login page"
             ) from exc
         self.forms: tuple[Form, ...] = tuple(_read_form(form, url) for form in self._markup.forms)
+        #: The inline scripts, in page order (``<body onload>`` among them).
+        self.scripts: tuple[str, ...] = tuple(self._markup.scripts)
 
     def input_value(self, name: str) -> str | None:
         """The value of the first ``<input name=...>`` anywhere on the page."""
@@ -105,10 +124,38 @@ class Page:
         title = self._markup.title
         return "" if title is None else _clip(title)
 
+    def auto_post_form(self) -> Form | None:
+        """The form a browser would post by itself: hidden fields only, and a script
+        on the page that submits it (the "Working..." pages of WS-Federation, OIDC
+        form_post and SAML POST bindings). None when there is no such form."""
+        if not any(_SUBMITS.search(script) for script in self.scripts):
+            return None
+        return next((form for form in self.forms if form.hidden_only), None)
+
+    def script_locations(self) -> list[str]:
+        """The absolute URLs the page's scripts send the browser to
+        (``window.location = '...'``), JavaScript escapes and entities undone."""
+        found = []
+        for script in self.scripts:
+            for match in _LOCATION.finditer(script):
+                raw = match.group(2) if match.group(1) else match.group(4)
+                found.append(urljoin(self.url, html.unescape(_unescape_js(raw))))
+        return found
+
     def form_with_field(self, names: Iterable[str]) -> Form | None:
         """The first form holding any of the field ``names``."""
         wanted = tuple(names)
         return next((form for form in self.forms if any(form.has_field(n) for n in wanted)), None)
+
+
+def _unescape_js(text: str) -> str:
+    """``\\u0026``, ``\\x26`` and ``\\/`` as a JavaScript string literal reads them."""
+
+    def one(match: re.Match[str]) -> str:
+        code = match.group(1) or match.group(2)
+        return chr(int(code, 16)) if code else match.group(3)
+
+    return _JS_ESCAPE.sub(one, text)
 
 
 def _clip(text: str) -> str:

@@ -59,17 +59,26 @@ _KEY_OPTIONS = {
     "-a": "role_arn",
     "--role-arn": "role_arn",
     "--duration": "duration",
+    "--entity-id": "entity_id",
 }
 _LOGIN_OPTIONS = frozenset({"--mfa-factor", "--mfa-timeout", "--timeout"})
 _LOGIN_FLAGS = frozenset({"--keyring"})
 
 
 def key_parts(
-    provider: str, endpoint: str, username: str, role_arn: str | None, duration: int | None
+    provider: str,
+    endpoint: str,
+    username: str,
+    role_arn: str | None,
+    duration: int | None,
+    *,
+    entity_id: str | None = None,
 ) -> dict[str, str | int | None]:
     """Everything that changes which credentials come back. How we log in (the second
-    factor, timeouts) does not, so it is not part of the key."""
-    return {
+    factor, timeouts) does not, so it is not part of the key. ``entity_id`` picks the
+    application (and so the roles) at Entra ID; it is in the key only when given, so
+    that every key made before it existed still names the same entry."""
+    parts: dict[str, str | int | None] = {
         "v": 1,
         "provider": provider.lower(),
         "endpoint": endpoint,
@@ -77,6 +86,9 @@ def key_parts(
         "role_arn": role_arn,
         "duration": duration,
     }
+    if entity_id is not None:
+        parts["entity_id"] = entity_id
+    return parts
 
 
 def cache_key(parts: Mapping[str, str | int | None]) -> str:
@@ -269,6 +281,7 @@ def parse_plain_args(argv: Sequence[str]) -> dict[str, str | int | None] | None:
         found["username"],
         found.get("role_arn"),
         None if duration is None else int(duration),
+        entity_id=found.get("entity_id"),
     )
 
 

@@ -155,7 +155,7 @@ def fetch_assertion(
 
 def _login(request: CredentialRequest, interactor: Interactor) -> str:
     authenticator_class = load_authenticator(request.provider)
-    authenticator_class.check_mfa_factor(request.provider, request.mfa_factor)
+    authenticator_class.check_request(request)
     log.debug("logging in to %s with %s", request.provider, authenticator_class.__name__)
     with IdpSession(read_timeout=request.timeout) as session:
         context = LoginContext(
@@ -164,6 +164,8 @@ def _login(request: CredentialRequest, interactor: Interactor) -> str:
             session=session,
             mfa_factor=request.mfa_factor,
             mfa_timeout=request.mfa_timeout,
+            role_arn=request.role_arn,
+            entity_id=request.entity_id,
         )
         return run_flow(authenticator_class(context).authenticate(), interactor)
 

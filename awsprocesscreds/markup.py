@@ -79,13 +79,15 @@ class FormRecord:
 @dataclass
 class Markup:
     """What one pass kept: forms with their inputs, the first input of each name, the
-    first element of each id, the first title, and the page's visible text runs."""
+    first element of each id, the first title, the page's visible text runs, and its
+    inline scripts (with ``<body onload>``, which runs like one)."""
 
     forms: list[FormRecord] = field(default_factory=list)
     inputs: dict[str, dict[str, str]] = field(default_factory=dict)
     ids: dict[str, Element] = field(default_factory=dict)
     title: str | None = None
     texts: list[str] = field(default_factory=list)
+    scripts: list[str] = field(default_factory=list)
 
     def text_of(self, element: Element) -> str:
         """The element's text runs joined by spaces, entities decoded."""
@@ -190,6 +192,8 @@ class _Scanner:
             self.out.title = html.unescape(content)
         if name in _SHOWN:
             self._text(content)
+        elif name == "script":
+            self.out.scripts.append(content)
         self._end(name)
         if closing is None:
             return len(page)
@@ -197,6 +201,8 @@ class _Scanner:
         return len(page) if after < 0 else after + 1
 
     def _start(self, name: str, attrs: dict[str, str]) -> None:
+        if name == "body" and attrs.get("onload"):
+            self.out.scripts.append(attrs["onload"])
         if name == "form":
             if self.form is not None:
                 return  # browsers ignore a form start tag inside an open form

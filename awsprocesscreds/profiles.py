@@ -19,6 +19,7 @@ from awsprocesscreds.errors import CacheLockTimeout, ConfigurationError, Provide
 from awsprocesscreds.files import write_atomic
 from awsprocesscreds.hotpath import read_own_file
 from awsprocesscreds.locks import hold
+from awsprocesscreds.request import CredentialRequest
 
 LAUNCHER = "awsprocesscreds-saml"
 #: Far above any real config; a bigger file is refused rather than read whole.
@@ -81,14 +82,14 @@ def check_one_line(option: str, value: str) -> None:
         )
 
 
-def check_login(
-    endpoint: str, provider: str, role_arn: str | None, mfa_factor: str | None = None
-) -> None:
+def check_login(request: CredentialRequest) -> None:
     """Raises ConfigurationError (ProviderNotFoundError) for an endpoint that is not
     https://, a provider no installed authenticator answers to, a role ARN that does
-    not parse, or an --mfa-factor the provider does not honour."""
+    not parse, or an option the provider does not honour (``check_request``)."""
     from awsprocesscreds.registry import load_authenticator, provider_names
     from awsprocesscreds.saml import role_arn_parts
+
+    endpoint, provider, role_arn = request.endpoint, request.provider, request.role_arn
 
     try:
         parts = urlsplit(endpoint)
@@ -102,8 +103,7 @@ def check_login(
         raise ProviderNotFoundError(
             f"unknown provider {provider!r}; choose one of: {', '.join(known) or 'none'}"
         )
-    if mfa_factor is not None:
-        load_authenticator(provider).check_mfa_factor(provider.lower(), mfa_factor)
+    load_authenticator(provider).check_request(request)
     if role_arn is not None and role_arn_parts(role_arn) is None:
         raise ConfigurationError(
             f"-a {role_arn!r} is not an IAM role ARN such as arn:aws:iam::123456789012:role/Dev"

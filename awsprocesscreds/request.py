@@ -26,6 +26,9 @@ class CredentialRequest:
     timeout: float = DEFAULT_TIMEOUT
     use_cache: bool = True
     keyring: bool = False
+    #: The application's SAML identifier, for providers that start the sign-in
+    #: themselves (Entra ID's ``--entity-id``); None: the provider's default.
+    entity_id: str | None = None
 
     @classmethod
     def from_options(cls, options: Mapping[str, object]) -> CredentialRequest:
@@ -52,8 +55,16 @@ class CredentialRequest:
             timeout=float(timeout) if isinstance(timeout, (int, float)) else DEFAULT_TIMEOUT,
             use_cache=not options.get("no_cache", False),
             keyring=bool(options.get("keyring", False)),
+            entity_id=text("entity_id"),
         )
 
     def key_parts(self) -> dict[str, str | int | None]:
         """What picks the cache entry (see ``hotpath.key_parts``)."""
-        return key_parts(self.provider, self.endpoint, self.username, self.role_arn, self.duration)
+        return key_parts(
+            self.provider,
+            self.endpoint,
+            self.username,
+            self.role_arn,
+            self.duration,
+            entity_id=self.entity_id,
+        )

@@ -135,7 +135,11 @@ def test_installed_distribution_is_awsprocesscreds_saml(tmp_path: Path) -> None:
     assert info["name"] == DISTRIBUTION
     assert info["version"] == info["package_version"]
     assert info["owners"] == [DISTRIBUTION]
-    assert info["entry_points"] == [["adfs", DISTRIBUTION], ["okta", DISTRIBUTION]]
+    assert info["entry_points"] == [
+        ["adfs", DISTRIBUTION],
+        ["entra", DISTRIBUTION],
+        ["okta", DISTRIBUTION],
+    ]
     assert len(info["files"]) == 1
 
 

@@ -4,6 +4,10 @@ One HTTP session carries the cookies AD FS sets on the first GET through the who
 login. Each answer is classified (``adfs_pages``) and the flow reacts: a login form
 gets the username and password, a one-time-code page gets a code, an Azure MFA page
 is re-posted until the person approves, and the SAMLResponse page ends the login.
+
+``AdfsSignIn`` is that walk on its own, from any AD FS page: Entra ID sends the users
+of federated domains to their AD FS, which ends its part with a WS-Federation form
+posting back to Entra instead of a SAMLResponse.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import requests
 
 from awsprocesscreds.authenticators.adfs_pages import (
     AdfsPage,
+    AutoPostPage,
     CodePage,
     LoginPage,
     OtherMfaPage,
@@ -24,7 +29,7 @@ from awsprocesscreds.authenticators.adfs_pages import (
     WaitPage,
     classify,
 )
-from awsprocesscreds.authenticators.base import Authenticator
+from awsprocesscreds.authenticators.base import Authenticator, LoginContext
 from awsprocesscreds.errors import AuthenticationError, IdpResponseError, MfaError
 from awsprocesscreds.forms import Form, Page
 from awsprocesscreds.http import redact_url, require_https, text_body
@@ -40,6 +45,13 @@ MAX_CODE_ATTEMPTS = 3
 MAX_PAGES = 50
 
 
+#: What an unknown page at the IdP-initiated entry point suggests checking.
+ENTRY_HINT = (
+    "check the endpoint URL (-e), which should end in "
+    "IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices"
+)
+
+
 class AdfsAuthenticator(Authenticator):
     """Microsoft AD FS forms-based sign-in (IdP-initiated entry URL)."""
 
@@ -48,22 +60,40 @@ class AdfsAuthenticator(Authenticator):
     # pages offer no choice a client could make.
 
     def authenticate(self) -> Flow[str]:
+        require_https(self.context.endpoint)
+        sign_in = AdfsSignIn(self.context, ENTRY_HINT)
+        end, page = yield from sign_in.run(sign_in.fetch("GET", self.context.endpoint, None))
+        if isinstance(end, AutoPostPage):
+            raise _unknown(UnknownPage(page.title()), page, True, ENTRY_HINT)
+        if not end.assertion:
+            raise AuthenticationError(
+                "AD FS answered without a SAMLResponse: the login did not succeed"
+            )
+        log.debug("AD FS returned the SAMLResponse")
+        return end.assertion
+
+
+class AdfsSignIn:
+    """One walk through AD FS's pages, from whichever page it served first, until it
+    hands back a SAMLResponse or a form posting back to the service that sent us."""
+
+    def __init__(self, context: LoginContext, hint: str) -> None:
+        """``hint`` ends the error for a page that is not understood: what to check."""
+        self.context = context
+        self.hint = hint
+
+    def run(self, page: Page) -> Flow[tuple[SamlPage | AutoPostPage, Page]]:
+        """Sign in from ``page``; return the final page and what it is. Raises
+        AuthenticationError, MfaError or IdpResponseError as the login fails."""
         context = self.context
-        require_https(context.endpoint)
-        page = self._fetch("GET", context.endpoint, None)
         password_posted = False
         code_attempts = 0
         deadline: float | None = None
         seen = _PageCount(context.mfa_timeout)
         while True:  # bounded by _PageCount
             state = seen.count(classify(page))
-            if isinstance(state, SamlPage):
-                if not state.assertion:
-                    raise AuthenticationError(
-                        "AD FS answered without a SAMLResponse: the login did not succeed"
-                    )
-                log.debug("AD FS returned the SAMLResponse")
-                return state.assertion
+            if isinstance(state, SamlPage | AutoPostPage):
+                return state, page
             if isinstance(state, LoginPage):
                 if password_posted and (code_attempts or deadline is not None):
                     # AD FS answers a refused second factor with its login page.
@@ -83,7 +113,7 @@ class AdfsAuthenticator(Authenticator):
                 values = {state.password_field: str(password)}
                 if state.username_field:
                     values[state.username_field] = context.username
-                page = self._submit(state.form, state.form.submission(values))
+                page = self.submit(state.form, state.form.submission(values))
                 password_posted = True
             elif isinstance(state, CodePage):
                 if code_attempts >= MAX_CODE_ATTEMPTS:
@@ -98,7 +128,7 @@ class AdfsAuthenticator(Authenticator):
                 code = yield Prompt(
                     "Verification code: ", kind=MFA_CODE, secret=False, attempt=code_attempts
                 )
-                page = self._submit(
+                page = self.submit(
                     state.form, state.form.submission({state.code_field: str(code).strip()})
                 )
             elif isinstance(state, WaitPage):
@@ -115,7 +145,7 @@ class AdfsAuthenticator(Authenticator):
                 elif now >= deadline:
                     raise _mfa_timeout(state, context.mfa_timeout)
                 yield Wait(POLL_INTERVAL)
-                page = self._submit(state.form, _wait_fields(state))
+                page = self.submit(state.form, _wait_fields(state))
             elif isinstance(state, OtherMfaPage):
                 raise MfaError(
                     f"AD FS asks for a second factor through the {state.auth_method!r} "
@@ -123,20 +153,22 @@ class AdfsAuthenticator(Authenticator):
                     "AzureMfaServerAuthentication and one-time-code adapters"
                 )
             else:
-                raise _unknown(state, page, password_posted)
+                raise _unknown(state, page, password_posted, self.hint)
 
-    def _submit(self, form: Form, values: Mapping[str, str]) -> Page:
+    def submit(self, form: Form, values: Mapping[str, str]) -> Page:
+        """Send ``form`` with ``values`` as a browser would."""
         if form.method == "GET":
-            return self._fetch("GET", form.action, None, params=values)
-        return self._fetch("POST", form.action, values)
+            return self.fetch("GET", form.action, None, params=values)
+        return self.fetch("POST", form.action, values)
 
-    def _fetch(
+    def fetch(
         self,
         method: str,
         url: str,
         data: Mapping[str, str] | None,
         params: Mapping[str, str] | None = None,
     ) -> Page:
+        """The page at ``url``. Raises IdpResponseError for an HTTP error status."""
         response: requests.Response = self.context.session.request(
             method, url, data=data, params=params
         )
@@ -188,13 +220,11 @@ def _wait_fields(state: WaitPage) -> dict[str, str]:
     return fields
 
 
-def _unknown(state: UnknownPage, page: Page, password_posted: bool) -> Exception:
+def _unknown(state: UnknownPage, page: Page, password_posted: bool, hint: str) -> Exception:
     if state.error and password_posted:
         return AuthenticationError(f"AD FS refused the login: {state.error}")
     title = f" titled {state.title!r}" if state.title else ""
     return IdpResponseError(
         f"the AD FS page at {redact_url(page.url)}{title} was not understood: expected a "
-        "login form with a password field, a second-factor page or a SAMLResponse; "
-        "check the endpoint URL (-e), which should end in "
-        "IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices"
+        f"login form with a password field, a second-factor page or a SAMLResponse; {hint}"
     )

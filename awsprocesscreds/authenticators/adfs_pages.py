@@ -65,12 +65,20 @@ class OtherMfaPage:
 
 
 @dataclass(frozen=True)
+class AutoPostPage:
+    """A hidden form the page posts by itself: at the end of a WS-Federation sign-in,
+    AD FS hands the person back to the service (Entra ID) this way."""
+
+    form: Form
+
+
+@dataclass(frozen=True)
 class UnknownPage:
     title: str
     error: str | None = None
 
 
-AdfsPage = SamlPage | LoginPage | CodePage | WaitPage | OtherMfaPage | UnknownPage
+AdfsPage = SamlPage | LoginPage | CodePage | WaitPage | OtherMfaPage | AutoPostPage | UnknownPage
 
 
 def classify(page: Page) -> AdfsPage:
@@ -110,6 +118,9 @@ def classify(page: Page) -> AdfsPage:
                 error=error,
             )
         return OtherMfaPage(method)
+    auto_post = page.auto_post_form()
+    if auto_post is not None:
+        return AutoPostPage(auto_post)
     return UnknownPage(page.title(), error)
 
 

@@ -24,7 +24,10 @@ import requests
 
 from awsprocesscreds.errors import ConfigurationError
 from awsprocesscreds.interaction import Flow
-from awsprocesscreds.request import DEFAULT_MFA_TIMEOUT
+from awsprocesscreds.request import DEFAULT_MFA_TIMEOUT, CredentialRequest
+
+#: Provider-specific options: request field -> the option's name on the command line.
+PROVIDER_OPTIONS = {"entity_id": "--entity-id"}
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,10 @@ class LoginContext:
     mfa_factor: str | None = None
     #: How long to wait, in total, for a push approval or a similar out-of-band factor.
     mfa_timeout: float = DEFAULT_MFA_TIMEOUT
+    #: The role asked for with -a (a provider may derive the AWS partition from it).
+    role_arn: str | None = None
+    #: The application's SAML identifier (``--entity-id``), for providers that honour it.
+    entity_id: str | None = None
     #: Monotonic seconds, for deadlines; epoch seconds, for servers' reset headers.
     monotonic: Callable[[], float] = field(default=time.monotonic)
     wall_clock: Callable[[], float] = field(default=time.time)
@@ -52,6 +59,9 @@ class Authenticator(abc.ABC):
     #: for the names). Empty, the default, means the provider offers no such choice:
     #: the shared login path then refuses ``--mfa-factor`` instead of ignoring it.
     mfa_factors: ClassVar[frozenset[str]] = frozenset()
+    #: The provider-specific options (``PROVIDER_OPTIONS`` keys) this provider honours;
+    #: the shared login path and ``configure`` refuse the others.
+    options: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, context: LoginContext) -> None:
         self.context = context
@@ -70,6 +80,18 @@ class Authenticator(abc.ABC):
         raise ConfigurationError(
             f"--mfa-factor {mfa_factor} does not apply to the {provider} provider: {accepted}"
         )
+
+    @classmethod
+    def check_request(cls, request: CredentialRequest) -> None:
+        """Raise ConfigurationError for what this provider would not honour in
+        ``request`` (an ``--mfa-factor``, a provider-specific option), before any
+        login; used by logins and by ``configure``. Providers may check more."""
+        cls.check_mfa_factor(request.provider, request.mfa_factor)
+        for name, flag in PROVIDER_OPTIONS.items():
+            if getattr(request, name) is not None and name not in cls.options:
+                raise ConfigurationError(
+                    f"{flag} does not apply to the {request.provider} provider; leave it out"
+                )
 
     @abc.abstractmethod
     def authenticate(self) -> Flow[str]:

@@ -14,9 +14,10 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from awsprocesscreds.answers import dig, text
 from awsprocesscreds.authenticators import okta_mfa
 from awsprocesscreds.authenticators.base import Authenticator
-from awsprocesscreds.authenticators.okta_api import OktaApi, dig, text
+from awsprocesscreds.authenticators.okta_api import OktaApi
 from awsprocesscreds.errors import AccountLocked, AuthenticationError, IdpResponseError, MfaError
 from awsprocesscreds.forms import Page
 from awsprocesscreds.http import redact_url, require_https, text_body

@@ -1,7 +1,6 @@
 """Talking JSON to Okta's Authentication API: one POST helper with Okta's error and
-rate-limit rules, shared by primary authentication and factor verification, and the
-two accessors (``dig``, ``text``) every reading of Okta's JSON goes through: an answer
-of an unexpected shape reads as missing values, never as an AttributeError."""
+rate-limit rules, shared by primary authentication and factor verification. Okta's
+JSON is read through ``answers.dig`` and ``answers.text``."""
 
 from __future__ import annotations
 
@@ -10,6 +9,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from awsprocesscreds.answers import text
 from awsprocesscreds.authenticators.base import LoginContext
 from awsprocesscreds.errors import AuthenticationError, IdpResponseError, MfaError
 from awsprocesscreds.http import json_body, redact_url
@@ -21,26 +21,6 @@ log = logging.getLogger(__name__)
 RATE_LIMIT_MAX_WAIT = 60.0
 MAX_RATE_LIMIT_RETRIES = 5
 _HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}
-
-
-def dig(value: object, *keys: str) -> object:
-    """``value[k1][k2]...``, or None as soon as a step is not a JSON object or lacks
-    the key."""
-    for key in keys:
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(key)
-    return value
-
-
-def text(value: object) -> str | None:
-    """A JSON string or number as text; None for anything else (objects, lists,
-    booleans, null), so a wrong type reads as missing."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return None
 
 
 class OktaApiError(IdpResponseError):

@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from awsprocesscreds.authenticators.okta_api import OktaApi, OktaApiError, dig, text
+from awsprocesscreds.answers import dig, text
+from awsprocesscreds.authenticators.okta_api import OktaApi, OktaApiError
 from awsprocesscreds.errors import IdpResponseError, MfaError
 from awsprocesscreds.interaction import (
     MFA_CODE,

@@ -52,7 +52,7 @@ def options_of(help_text: str) -> set[str]:
 
 # --- each command shows the options it uses ---------------------------------------------
 
-IDENTITY_FLAGS = {"-e", "--endpoint", "-u", "--username", "-p", "--provider"}
+IDENTITY_FLAGS = {"-e", "--endpoint", "-u", "--username", "-p", "--provider", "--entity-id"}
 ROLE_FLAGS = {"-a", "--role-arn", "--duration"}
 LOGIN_FLAGS = {"--mfa-factor", "--mfa-timeout", "--timeout", "--keyring"}
 COMMON = {"-h", "--help", "-v", "--verbose"}
@@ -175,7 +175,7 @@ def test_an_option_before_the_command_says_the_command_comes_first(env: dict[str
         (["logout", "--all", "--keyring"], "--keyring needs -e, -u and -p"),
         (["logout", "--keyring"], "--keyring needs -e, -u and -p"),
         (["logout", "--all", "-e", "https://x", "-u", USER], "-e, -u and -p go together"),
-        (["logout", "--all", "-a", ROLE], "-a and --duration pick an entry together"),
+        (["logout", "--all", "-a", ROLE], "-a, --duration and --entity-id pick an entry together"),
         (["console", *IDENTITY, "--destination", "s3"], "--destination must be an https://"),
         (["console", *IDENTITY, "-a", "arn:aws:role/Dev"], "is not an IAM role ARN"),
     ],

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 import requests
 
+from awsprocesscreds.answers import dig, text
 from awsprocesscreds.authenticators.base import LoginContext
-from awsprocesscreds.authenticators.okta_api import OktaApi, dig, text
+from awsprocesscreds.authenticators.okta_api import OktaApi
 from awsprocesscreds.authenticators.okta_mfa import read_factors
 from awsprocesscreds.http import _origin
 

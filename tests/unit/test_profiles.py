@@ -20,6 +20,7 @@ from awsprocesscreds.profiles import (
     configure_profile,
     write_config,
 )
+from awsprocesscreds.request import CredentialRequest
 
 CMD = {"credential_process": "CMD"}
 ARN = "arn:aws:iam::123456789012:role/Dev"
@@ -56,11 +57,44 @@ def test_write_config_through_a_symlink(tmp_path: Path) -> None:
 def test_check_login_refuses_a_factor_the_provider_ignores(
     provider: str, factor: str | None, message: str | None
 ) -> None:
+    request = _request("https://idp.example.com/", provider, mfa_factor=factor)
     if message is None:
-        check_login("https://idp.example.com/", provider, None, factor)
+        check_login(request)
     else:
         with pytest.raises(ConfigurationError, match=re.escape(message)):
-            check_login("https://idp.example.com/", provider, None, factor)
+            check_login(request)
+
+
+@pytest.mark.parametrize(
+    ("provider", "endpoint", "message"),
+    [
+        ("entra", "https://login.microsoftonline.com/contoso.example/saml2", None),
+        ("entra", "https://login.microsoftonline.com/contoso.example/saml2/", None),
+        ("adfs", "https://idp.example.com/", "--entity-id does not apply to the adfs provider"),
+        ("okta", "https://idp.example.com/", "--entity-id does not apply to the okta provider"),
+        (
+            "entra",
+            "https://launcher.myapps.microsoft.com/api/signin/app?tenantId=t",
+            "--entity-id goes with the tenant's SAML endpoint",
+        ),
+    ],
+)
+def test_check_login_takes_an_entity_id_for_entra_saml2_endpoints_only(
+    provider: str, endpoint: str, message: str | None
+) -> None:
+    request = _request(endpoint, provider, entity_id="https://signin.aws.amazon.com/saml#2")
+    if message is None:
+        check_login(request)
+    else:
+        with pytest.raises(ConfigurationError, match=re.escape(message)):
+            check_login(request)
+
+
+def _request(
+    endpoint: str, provider: str, role_arn: str | None = None, **more: str | None
+) -> CredentialRequest:
+    options = {"endpoint": endpoint, "provider": provider, "username": "u", "role_arn": role_arn}
+    return CredentialRequest.from_options({**options, **more})
 
 
 @pytest.mark.parametrize("name", ["dev", "dev-1", "team.prod_2", "default", "prod@corp", "ünïcode"])
@@ -109,10 +143,10 @@ def test_check_login(
     endpoint: str, provider: str, role_arn: str | None, message: str | None
 ) -> None:
     if message is None:
-        check_login(endpoint, provider, role_arn)
+        check_login(_request(endpoint, provider, role_arn))
     else:
         with pytest.raises(ConfigurationError, match=re.escape(message)):
-            check_login(endpoint, provider, role_arn)
+            check_login(_request(endpoint, provider, role_arn))
 
 
 @pytest.mark.parametrize(
