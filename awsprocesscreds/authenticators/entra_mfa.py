@@ -52,6 +52,11 @@ _POLLED = frozenset(FACTOR_METHODS["push"] + FACTOR_METHODS["call"])
 #: EndAuth results that mean "this code was wrong, ask for another".
 _WRONG_CODE = frozenset({"OathCodeIncorrect", "SMSAuthFailedWrongCodeEntered", "InvalidCode"})
 _PENDING = "AuthenticationPending"
+_CODE_LABELS = {
+    "PhoneAppOTP": "Code from Microsoft Authenticator: ",
+    "OneWaySMS": "Code from the text message: ",
+    "HardwareOTP": "Code from your hardware token: ",
+}
 #: Why a method failed, by EndAuth's ResultValue.
 _FAILURES = {
     "PhoneAppDenied": "the sign-in was denied in Microsoft Authenticator",
@@ -217,7 +222,7 @@ class _Factor:
         if sent:
             where = f" to {proof.display}" if proof.display else ""
             yield Notify(f"Entra ID sent a code by text message{where}.")
-        label = "Code from the text message: " if sent else "Verification code: "
+        label = _CODE_LABELS.get(proof.method, "Verification code: ")
         kind = SENT_CODE if sent else MFA_CODE
         for attempt in range(1, MAX_CODE_ATTEMPTS + 1):
             code = yield Prompt(label, kind=kind, secret=False, attempt=attempt)

@@ -29,15 +29,12 @@ from awsprocesscreds.request import CredentialRequest
 
 URL = "https://adfs.example.com/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices"
 BASE = ["-e", URL, "-u", "alice", "-p", "ADFS"]
+ENTRA = ["-e", "https://login.microsoftonline.com/contoso/saml2", "-u", "alice", "-p", "entra"]
 
 
 def full_cli_parts(argv: list[str]) -> dict[str, str | int | None]:
     """The key parts the full CLI (argparse) derives from the same arguments."""
-    args = build_parser().parse_args(argv)
-    request = CredentialRequest(
-        args.provider.lower(), args.endpoint, args.username, args.role_arn, args.duration
-    )
-    return request.key_parts()
+    return CredentialRequest.from_options(vars(build_parser().parse_args(argv))).key_parts()
 
 
 @pytest.mark.parametrize(
@@ -49,6 +46,9 @@ def full_cli_parts(argv: list[str]) -> dict[str, str | int | None]:
         [*BASE, "--duration", "7200", "--mfa-factor", "push", "--mfa-timeout", "30"],
         [*BASE, "--timeout=5", "--duration=900"],
         ["-p", "okta", "-u", "bob", "-e", "https://org.okta.com/home/amazon_aws/0oa/272"],
+        [*ENTRA, "--entity-id", "https://signin.aws.amazon.com/saml#2"],
+        [*ENTRA, "--entity-id=urn:amazon:webservices", "-a", "arn:aws:iam::1:role/Dev"],
+        ENTRA,
     ],
 )
 def test_plain_invocations_match_the_full_cli(argv: list[str]) -> None:
@@ -76,6 +76,17 @@ def test_plain_invocations_match_the_full_cli(argv: list[str]) -> None:
 )
 def test_anything_else_goes_to_the_full_cli(argv: list[str]) -> None:
     assert parse_plain_args(argv) is None
+
+
+def test_the_entity_id_picks_its_own_entry_and_leaves_older_keys_alone() -> None:
+    plain = parse_plain_args(ENTRA)
+    second = parse_plain_args([*ENTRA, "--entity-id", "https://signin.aws.amazon.com/saml#2"])
+    third = parse_plain_args([*ENTRA, "--entity-id", "https://signin.aws.amazon.com/saml#3"])
+    assert plain is not None
+    assert second is not None
+    assert third is not None
+    assert "entity_id" not in plain  # every key made before --entity-id is unchanged
+    assert len({cache_key(plain), cache_key(second), cache_key(third)}) == 3
 
 
 def test_key_separates_values_that_a_naive_join_would_merge() -> None:
