@@ -215,6 +215,16 @@ def test_kmsi_yes_sets_persistent_cookie(http: requests.Session, tls: TestTls) -
         assert "ESTSAUTHPERSISTENT" in http.cookies
 
 
+def test_kmsi_may_answer_a_redirect(http: requests.Session, tls: TestTls) -> None:
+    with EntraEmulator(tls, kmsi_redirect=True) as idp:
+        kmsi = sign_in(http, open_saml(http, idp))
+        moved = post_page(http, kmsi, LoginOptions="0", type="28")
+        assert moved.history[0].status_code == 302
+        assert "SAMLResponse" in hidden_form(moved)[1]
+        assert idp.kmsi_answers == ["0"]
+        assert "ESTSAUTHPERSISTENT" not in http.cookies
+
+
 def test_stale_token_and_missing_cookie_are_refused(http: requests.Session, tls: TestTls) -> None:
     with EntraEmulator(tls, kmsi=False) as idp:
         page = open_saml(http, idp)
@@ -234,7 +244,11 @@ def test_credential_type_without_canary_is_a_json_400(http: requests.Session, tl
         page = open_saml(http, idp)
         config = config_of(page)
         headers = {k: v for k, v in api_headers(config).items() if k != "canary"}
-        body = {"username": DEFAULT_USER, "flowToken": config["sFT"]}
+        body = {
+            "username": DEFAULT_USER,
+            "originalRequest": config["sCtx"],
+            "flowToken": config["sFT"],
+        }
         answer = http.post(url_of(page, config, "urlGetCredentialType"), json=body, headers=headers)
         assert answer.status_code == 400
         assert answer.json()["error_codes"] == [90023]
@@ -275,6 +289,24 @@ def test_federated_user_signs_in_at_adfs_over_wsfed(http: requests.Session, tls:
         assert idp.mfa_sent == []
         replay = http.post(action, data=inputs, timeout=10)
         assert error_of(replay) == ("ConvergedError", "90014")
+
+
+def test_wsfed_sign_in_runs_the_adfs_mfa_adapter(http: requests.Session, tls: TestTls) -> None:
+    with (
+        AdfsEmulator(tls, users={FED_USER: FED_PASSWORD}, mfa="securid") as adfs,
+        EntraEmulator(tls, adfs=adfs, federated_domains=["corp.example.com"], kmsi=False) as idp,
+    ):
+        answer = credential_type(http, open_saml(http, idp), FED_USER).json()
+        login = http.get(answer["Credentials"]["FederationRedirectUrl"], timeout=10)
+        fields = {"UserName": FED_USER, "Password": FED_PASSWORD}
+        mfa = http.post(login.url, data={**fields, "AuthMethod": "FormsAuthentication"})
+        form = _Form()
+        form.feed(mfa.text)
+        inputs = {**dict(form.inputs), "Passcode": "123456"}
+        trust = http.post(login.url, data=inputs, timeout=10)
+        action, posted = hidden_form(trust)
+        assert "SAMLResponse" in hidden_form(http.post(action, data=posted, timeout=10))[1]
+        assert (adfs.otp_attempts, adfs.wsfed_signins, idp.logins) == (1, 1, 1)
 
 
 def test_adfs_refuses_wsfed_without_a_reply_url(http: requests.Session, tls: TestTls) -> None:
@@ -520,9 +552,9 @@ def test_authn_request_checks(
 @pytest.mark.parametrize(
     ("layout", "shape"),
     [
-        ("nolinebreak", "//<![CDATA[$Config={"),
-        ("linebreak", "//<![CDATA[\n$Config={"),
-        ("extrascript", "\nvar $Loader"),
+        ("nolinebreak", '"};//]]></script>'),
+        ("linebreak", '"};\n//]]></script>'),
+        ("extrascript", '"}; if (!window.$Loader) {'),
     ],
 )
 def test_layouts_and_relative_urls(

@@ -48,7 +48,8 @@ class EntraEmulator(EntraSteps):
     `mfa_outcome` (approve | deny | never | no_response), `mfa_approve_after` (pending
     polls first), `entropy` (number matching; None: 0), `otp_code` (a right code is
     accepted once per emulator: reuse is refused as a duplicate), `kmsi`, `proof_up`
-    (None | skippable | required), `interrupt` (None | conditional_access | unknown |
+    (None | skippable | required), `kmsi_redirect` (the KMSI post answers 302 to the
+    next page instead of the page itself), `interrupt` (None | conditional_access | unknown |
     loop), `account_errors` (user -> AADSTS code), `relative_urls`, `layout`
     (nolinebreak | linebreak | extrascript), `poll_interval` (oPerAuthPollingInterval
     seconds), `hang`. Counters and views: see `EntraCore` (entra_core.py).
@@ -73,7 +74,9 @@ class EntraEmulator(EntraSteps):
             if parts[:2] == ["api", "signin"] and len(parts) == 3:
                 return self._portal(request, parts[2])
             if path == "/common/SkipMfaRegistration":
-                return self._skip_proof_up(request)
+                return self._skip_proof_up(request, skip=True)
+            if path == "/common/resume":
+                return self._skip_proof_up(request, skip=False)
         elif method == "POST":
             route = _POSTS.get(path)
             if route is not None:
@@ -165,7 +168,7 @@ class EntraEmulator(EntraSteps):
         body = request.json_object()
         if body is None:
             return refusal("90019", "The request body is not a JSON object.")
-        found = self._flow_of(request, body.get("flowToken"))
+        found = self._flow_of(request, body.get("flowToken"), str(body.get("originalRequest")))
         if isinstance(found, Response):
             return found
         refused = self._api_refusal(request, found)
@@ -249,17 +252,24 @@ class EntraEmulator(EntraSteps):
         with self._lock:
             self._kmsi_answers.append(answer)
         found.done.add("kmsi")
-        response = self._advance(found)
+        if self.kmsi_redirect:
+            query = urlencode({"flowToken": self._issue(found)})
+            response = Response.redirect(f"{self.url}/common/resume?{query}")
+        else:
+            response = self._advance(found)
         if answer == "1":
             response = response.set_cookie(PERSISTENT_COOKIE, self._session_for(found))
         return response
 
-    def _skip_proof_up(self, request: Request) -> Response:
+    def _skip_proof_up(self, request: Request, *, skip: bool) -> Response:
+        """GET of urlSkipMfaRegistration (`skip`), or of where KMSI redirected: the flow
+        (its token in the query) goes on."""
         found = self._flow_of(request, request.arg("flowToken"))
         if isinstance(found, Response):
             return found
-        self._bump("proofup_skips")
-        found.done.add("proofup")
+        if skip:
+            self._bump("proofup_skips")
+            found.done.add("proofup")
         return self._advance(found)
 
     def _proof_up_post(self, request: Request) -> Response:

@@ -91,6 +91,7 @@ class EntraCore(EmulatorServer):
         entropy: int | None = 42,
         otp_code: str = "123456",
         kmsi: bool = True,
+        kmsi_redirect: bool = False,
         proof_up: str | None = None,
         interrupt: str | None = None,
         account_errors: Mapping[str, str] | None = None,
@@ -121,6 +122,7 @@ class EntraCore(EmulatorServer):
         self.mfa_outcome, self.mfa_approve_after = mfa_outcome, mfa_approve_after
         self.entropy, self.otp_code, self.poll_interval = entropy, otp_code, poll_interval
         self.kmsi, self.proof_up, self.interrupt = kmsi, proof_up, interrupt
+        self.kmsi_redirect = kmsi_redirect
         self.account_errors = {k.lower(): v for k, v in (account_errors or {}).items()}
         self.relative_urls, self.layout = relative_urls, layout
         self._flows: dict[str, Flow] = {}

@@ -3,9 +3,9 @@
 Pure functions returning whole documents; every dynamic value is escaped. A "Converged"
 page carries its state in `$Config={...JSON...};` inside a script, with the layout noise
 of the real pages around it (meta PageID, CDATA scripts, `ServerData = $Config;`, many
-unrelated $Config fields). `layout` places the object in its script three ways, as seen
-in the wild: "nolinebreak" (all on one line), "linebreak" (the object on its own line)
-and "extrascript" (more script after the object in the same script element).
+unrelated $Config fields). `layout` says what follows the object's `;` in its script, as
+in captured pages: "nolinebreak" (`//]]></script>` at once), "linebreak" (a line break)
+and "extrascript" (more script on the same line, then more lines).
 """
 
 from __future__ import annotations
@@ -75,15 +75,14 @@ def config_script(config: Mapping[str, Any]) -> str:
 
 def _config_element(config: Mapping[str, Any], layout: str) -> str:
     body = config_script(config)
-    if layout == "nolinebreak":
-        return f'<script type="text/javascript">//<![CDATA[$Config={body};//]]></script>'
-    tail = ""
-    if layout == "extrascript":
-        tail = (
-            "\nvar $Loader = { On: function (e, t) { return !t; } };"
-            '\nif (window.$Config && $Config.fEnableCssAnimation) { var bAnim = {"on": 1}; }'
-        )
-    return f'<script type="text/javascript">//<![CDATA[\n$Config={body};{tail}\n//]]></script>'
+    after = {
+        "nolinebreak": "//]]></script>",
+        "linebreak": "\n//]]></script>",
+        # More script on the object's own line, then more lines of it.
+        "extrascript": ' if (!window.$Loader) { var $Loader = {"On": function () {}}; }'
+        "\nif (window.$Config && $Config.fEnableCssAnimation) { var bAnim = 1; }\n//]]></script>",
+    }[layout]
+    return f'<script type="text/javascript">//<![CDATA[\n$Config={body};{after}'
 
 
 def converged_page(config: Mapping[str, Any], layout: str = "linebreak", body: str = "") -> str:
