@@ -74,9 +74,9 @@ class EntraEmulator(EntraSteps):
             if parts[:2] == ["api", "signin"] and len(parts) == 3:
                 return self._portal(request, parts[2])
             if path == "/common/SkipMfaRegistration":
-                return self._skip_proof_up(request, skip=True)
+                return self._go_on(request, skip_proof_up=True)
             if path == "/common/resume":
-                return self._skip_proof_up(request, skip=False)
+                return self._go_on(request, skip_proof_up=False)
         elif method == "POST":
             route = _POSTS.get(path)
             if route is not None:
@@ -261,13 +261,13 @@ class EntraEmulator(EntraSteps):
             response = response.set_cookie(PERSISTENT_COOKIE, self._session_for(found))
         return response
 
-    def _skip_proof_up(self, request: Request, *, skip: bool) -> Response:
-        """GET of urlSkipMfaRegistration (`skip`), or of where KMSI redirected: the flow
-        (its token in the query) goes on."""
+    def _go_on(self, request: Request, *, skip_proof_up: bool) -> Response:
+        """GET of urlSkipMfaRegistration (`skip_proof_up`) or of where KMSI redirected: the
+        flow (its token in the query) goes on."""
         found = self._flow_of(request, request.arg("flowToken"))
         if isinstance(found, Response):
             return found
-        if skip:
+        if skip_proof_up:
             self._bump("proofup_skips")
             found.done.add("proofup")
         return self._advance(found)

@@ -1,8 +1,9 @@
-"""The state and page-serving half of the Entra ID emulator (the routes are in entra.py).
+"""The state of the Entra ID emulator: options, flows, sessions, counters, page frame.
 
 `EntraCore` owns the options, the flow index (flow token -> Flow, rotated on every
-step), sessions and counters, and renders the pages of a flow: the sign-in page, what
-follows a sign-in (`advance`), the error page and the final forms.
+step), sessions and counters, and renders a flow's Converged page (fresh flow token,
+ctx and canaries) and the ConvergedError page. entra_steps.py adds what follows a
+sign-in and the TFA steps; entra.py the routes.
 """
 
 from __future__ import annotations
@@ -30,9 +31,10 @@ from tests.emulators.server import Count, EmulatorServer
 from tests.emulators.tls import TestTls
 
 TENANT = "contoso.onmicrosoft.com"
-TENANT_ID = "72f988bf-86f1-41af-91ab-2d7cd011db47"
-APP_ID = "8b1025e4-1dd2-430b-a150-2ef79cd700f5"
-PORTAL_CLIENT_ID = "2793995e-0a7d-40d7-bd35-6968ba142197"
+# Made-up GUIDs (not real tenants or apps).
+TENANT_ID = "0e4a3c8f-5b21-4d7e-9a6c-3f1d2b7e8c90"
+APP_ID = "5f3c2a1b-8d4e-4f6a-b7c9-1e2d3f4a5b6c"
+PORTAL_CLIENT_ID = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
 FLOW_COOKIE = "esctx"
 SESSION_COOKIE = "ESTSAUTH"
 PERSISTENT_COOKIE = "ESTSAUTHPERSISTENT"
@@ -54,7 +56,14 @@ def refusal(code: str, message: str) -> Response:
 
 
 class EntraCore(EmulatorServer):
-    """Options, flows, sessions and page rendering; see `EntraEmulator` for the routes."""
+    """Options, flows, sessions and the page frame; `EntraEmulator` documents the options.
+
+    Counters: `logins` (final SAMLResponse forms served), `password_posts`,
+    `credential_type_calls`, `begin_auths`, `end_auths`, `process_auths`,
+    `otp_attempts` (codes checked by EndAuth), `kmsi_posts`, `proofup_skips`,
+    `hidden_form_posts` (OIDC and WS-Fed forms received), `stale_tokens` (requests
+    refused for a stale or unknown flow token, a wrong ctx or canary), `gets`.
+    """
 
     logins = Count()
     password_posts = Count()
