@@ -1,4 +1,4 @@
-"""Local stand-ins for the services awsprocesscreds talks to: AD FS, Okta and STS.
+"""Local stand-ins for the services awsprocesscreds talks to: AD FS, Entra ID, Okta, STS.
 
 All identity-provider emulators serve HTTPS on 127.0.0.1 with a throw-away CA
 (`make_tls`); `MotoSts` serves plain HTTP on loopback.
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tests.emulators.adfs import AdfsEmulator
+    from tests.emulators.entra import EntraEmulator
     from tests.emulators.messages import Request, Response
     from tests.emulators.okta import OktaEmulator
     from tests.emulators.saml import DEFAULT_ROLE, build_saml_response
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 _HOMES = {
     "AdfsEmulator": "adfs",
     "DEFAULT_ROLE": "saml",
+    "EntraEmulator": "entra",
     "EmulatorServer": "server",
     "MotoSts": "sts",
     "OktaEmulator": "okta",
@@ -40,6 +42,7 @@ __all__ = [
     "DEFAULT_ROLE",
     "AdfsEmulator",
     "EmulatorServer",
+    "EntraEmulator",
     "MotoSts",
     "OktaEmulator",
     "Request",

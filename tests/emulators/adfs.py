@@ -10,6 +10,10 @@ Flow (see the reference notes on AD FS):
    400 for an unknown request id or a field posted twice, the login page with errorText
    for bad credentials, else the MFA page or the final page holding SAMLResponse.
 4. MFA pages are re-posted with `AuthMethod` + `Context` (+ the code for OTP kinds).
+WS-Federation (Entra ID sends federated users here): `GET /adfs/ls/?wa=wsignin1.0&
+wtrealm=urn:federation:MicrosoftOnline&wctx=...&username=...` answers 302 to the same URL
+plus a client-request-id and sets the cookie; then steps 2-4 run as above (username
+prefilled) and end with a "Working..." form posting wa/wresult/wctx to `wsfed_reply`.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ VARIANTS = ("modern", "adfs2")
 FINAL_PAGES = ("saml", "empty_saml", "unknown")
 MFA_OUTCOMES = ("approve", "deny", "never")
 POLLED_KINDS = ("azure", "azure_number")
+WSFED_REALM = "urn:federation:MicrosoftOnline"
 
 
 def _action(request: Request) -> str:
@@ -55,13 +60,15 @@ class AdfsEmulator(EmulatorServer):
 
     Counters: `logins` (final pages served after a successful sign-in, whatever
     `final_page` is), `password_posts`, `mfa_polls` (Azure MFA re-posts),
-    `otp_attempts` (one-time codes posted), `gets`.
+    `otp_attempts` (one-time codes posted), `gets`, `wsfed_signins` (WS-Fed tokens
+    issued; these do not count as `logins`).
     """
 
     password_posts = Count()
     mfa_polls = Count()
     otp_attempts = Count()
     gets = Count()
+    wsfed_signins = Count()
 
     def __init__(
         self,
@@ -82,12 +89,14 @@ class AdfsEmulator(EmulatorServer):
         otp_code: str = "123456",
         error_text: str = pages.INCORRECT,
         instructions: str | None = None,
+        wsfed_reply: str | None = None,
         hang: bool = False,
     ) -> None:
         """Raises ValueError on an unknown variant, final_page, mfa or mfa_outcome.
 
         `error_text` is the errorText shown for a refused password and `instructions`
-        replaces the Azure MFA instructions: a test may put hostile text in either."""
+        replaces the Azure MFA instructions: a test may put hostile text in either.
+        `wsfed_reply` is where WS-Fed sign-ins post their token (None: WS-Fed refused)."""
         check_option("variant", [variant], VARIANTS)
         check_option("final_page", [final_page], FINAL_PAGES)
         check_option("mfa", [mfa], (None, *pages.MFA_METHODS))
@@ -111,6 +120,9 @@ class AdfsEmulator(EmulatorServer):
         self._cookies: set[str] = set()
         self._request_ids: set[str] = set()
         self._contexts: dict[str, _MfaState] = {}
+        self.wsfed_reply = wsfed_reply
+        self._wsfed_wctx: dict[str, str] = {}  # sign-in cookie -> wctx
+        self._wsfed_tokens: dict[str, str] = {}  # token -> user, until redeemed
 
     @property
     def entry_url(self) -> str:
@@ -122,6 +134,9 @@ class AdfsEmulator(EmulatorServer):
             self._bump("gets")
             if request.path == ENTRY_PATH:
                 return self._entry(request)
+            wsfed = request.arg("wa") == "wsignin1.0"
+            if request.path == LOGIN_PATH and wsfed and request.arg("client-request-id") is None:
+                return self._wsfed_entry(request)
             if request.path == LOGIN_PATH:
                 return self._login_get(request)
         if request.method == "POST" and request.path == LOGIN_PATH:
@@ -144,10 +159,29 @@ class AdfsEmulator(EmulatorServer):
         )
         return Response.redirect(f"{LOGIN_PATH}?{query}").set_cookie(COOKIE, cookie, "/adfs")
 
+    def _wsfed_entry(self, request: Request) -> Response:
+        if request.arg("wtrealm") != WSFED_REALM or self.wsfed_reply is None:
+            return Response.html(pages.error_page("MSIS7007: unknown relying party."), 400)
+        cookie, request_id = secrets.token_urlsafe(16), str(uuid.uuid4())
+        with self._lock:
+            self._cookies.add(cookie)
+            self._request_ids.add(request_id)
+            self._wsfed_wctx[cookie] = request.arg("wctx") or ""
+        pairs = [(k, v) for k, values in request.query.items() for v in values]
+        query = urlencode([*pairs, ("client-request-id", request_id)])
+        return Response.redirect(f"{LOGIN_PATH}?{query}").set_cookie(COOKIE, cookie, "/adfs")
+
+    def redeem_wsfed_token(self, token: str) -> str | None:
+        """The user a WS-Fed token was issued for, once; None if unknown or redeemed."""
+        with self._lock:
+            return self._wsfed_tokens.pop(token, None)
+
     def _login_get(self, request: Request) -> Response:
         if self.kerberos_sso:
-            return self._final(next(iter(self.users), DEFAULT_USER))
-        return Response.html(self._login_page(_action(request)))
+            user = next(iter(self.users), DEFAULT_USER)
+            return self._final(user, request.cookies.get(COOKIE, ""))
+        username = request.arg("username") or ""
+        return Response.html(self._login_page(_action(request), username=username))
 
     def _login_page(self, action: str, error: str | None = None, username: str = "") -> str:
         render = pages.login_page if self.variant == "modern" else pages.adfs2_login_page
@@ -196,7 +230,7 @@ class AdfsEmulator(EmulatorServer):
         if self.users.get(user) is None or self.users.get(user) != password:
             return Response.html(self._login_page(action, self.error_text, user))
         if self.mfa is None:
-            return self._final(user)
+            return self._final(user, cookie)
         context = secrets.token_urlsafe(24)
         with self._lock:
             self._contexts[context] = _MfaState(user, self.mfa, cookie)
@@ -225,7 +259,7 @@ class AdfsEmulator(EmulatorServer):
         if form.get(code_field) != self.otp_code:
             return Response.html(self._mfa_page(state.kind, action, context, pages.WRONG_CODE))
         self._forget(context)
-        return self._final(state.user)
+        return self._final(state.user, state.cookie)
 
     def _mfa_poll(self, state: _MfaState, context: str, action: str) -> Response:
         self._bump("mfa_polls")
@@ -237,13 +271,22 @@ class AdfsEmulator(EmulatorServer):
         self._forget(context)
         if self.mfa_outcome == "deny":
             return Response.html(self._login_page(action, pages.DENIED, state.user))
-        return self._final(state.user)
+        return self._final(state.user, state.cookie)
 
     def _forget(self, context: str) -> None:
         with self._lock:
             self._contexts.pop(context, None)
 
-    def _final(self, user: str) -> Response:
+    def _final(self, user: str, cookie: str = "") -> Response:
+        with self._lock:
+            wctx = self._wsfed_wctx.pop(cookie, None)
+        if wctx is not None and self.wsfed_reply is not None:
+            self._bump("wsfed_signins")
+            token = secrets.token_urlsafe(24)
+            with self._lock:
+                self._wsfed_tokens[token] = user
+            wresult = pages.wsfed_result(token, user)
+            return Response.html(pages.wsfed_form(self.wsfed_reply, wresult, wctx))
         self._bump("logins")
         if self.final_page == "unknown":
             return Response.html(pages.signed_in_page())

@@ -7,7 +7,10 @@ form) so that parsers are tested against realistic markup, not a minimal form.
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, timedelta, timezone
 from html import escape
+from xml.sax.saxutils import escape as xml_escape
 
 # kind -> (AuthMethod value, name of the one-time-code input or None, form id)
 MFA_METHODS: dict[str, tuple[str, str | None, str]] = {
@@ -231,6 +234,55 @@ def final_page(saml_response: str) -> str:
 <script language="javascript">window.setTimeout('document.forms[0].submit()', 0);</script>
 </body></html>
 """
+
+
+def wsfed_result(token: str, user: str) -> str:
+    """A WS-Trust RequestSecurityTokenResponse (the `wresult`) whose SAML 1.1 assertion
+    has AssertionID `token` and names `user`; unsigned."""
+    now = datetime.now(timezone.utc)
+    created, expires = (
+        moment.strftime("%Y-%m-%dT%H:%M:%S.000Z") for moment in (now, now + timedelta(hours=1))
+    )
+    name = xml_escape(user)
+    return (
+        '<t:RequestSecurityTokenResponse xmlns:t="http://schemas.xmlsoap.org/ws/2005/02/trust">'
+        '<t:Lifetime><wsu:Created xmlns:wsu="http://docs.oasis-open.org/wss/2004/01/'
+        f'oasis-200401-wss-wssecurity-utility-1.0.xsd">{created}</wsu:Created><wsu:Expires '
+        'xmlns:wsu="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-'
+        f'utility-1.0.xsd">{expires}</wsu:Expires></t:Lifetime><wsp:AppliesTo '
+        'xmlns:wsp="http://schemas.xmlsoap.org/ws/2004/09/policy"><wsa:EndpointReference '
+        'xmlns:wsa="http://www.w3.org/2005/08/addressing"><wsa:Address>'
+        "urn:federation:MicrosoftOnline</wsa:Address></wsa:EndpointReference></wsp:AppliesTo>"
+        '<t:RequestedSecurityToken><saml:Assertion MajorVersion="1" MinorVersion="1" '
+        f'AssertionID="{xml_escape(token)}" Issuer="http://adfs.example.com/adfs/services/trust" '
+        f'IssueInstant="{created}" xmlns:saml="urn:oasis:names:tc:SAML:1.0:assertion">'
+        "<saml:AttributeStatement><saml:Subject><saml:NameIdentifier>"
+        f'{name}</saml:NameIdentifier></saml:Subject><saml:Attribute AttributeName="UPN" '
+        'AttributeNamespace="http://schemas.xmlsoap.org/claims"><saml:AttributeValue>'
+        f"{name}</saml:AttributeValue></saml:Attribute></saml:AttributeStatement>"
+        "</saml:Assertion></t:RequestedSecurityToken>"
+        "<t:TokenType>urn:oasis:names:tc:SAML:1.0:assertion</t:TokenType>"
+        "</t:RequestSecurityTokenResponse>"
+    )
+
+
+def wsfed_token(wresult: str) -> str | None:
+    """The AssertionID of a `wresult` made by `wsfed_result`, or None."""
+    found = re.search(r'AssertionID="([^"]+)"', wresult)
+    return found.group(1) if found else None
+
+
+def wsfed_form(reply: str, wresult: str, wctx: str) -> str:
+    """The WS-Fed "Working..." form that posts the token back to the relying party."""
+    return (
+        '<html><head><title>Working...</title></head><body><form method="POST" '
+        f'name="hiddenform" action="{escape(reply)}"><input type="hidden" name="wa" '
+        f'value="wsignin1.0" /><input type="hidden" name="wresult" value="{escape(wresult)}" />'
+        f'<input type="hidden" name="wctx" value="{escape(wctx)}" /><noscript><p>Script is '
+        'disabled. Click Submit to continue.</p><input type="submit" value="Submit" />'
+        '</noscript></form><script language="javascript">'
+        "window.setTimeout('document.forms[0].submit()', 0);</script></body></html>"
+    )
 
 
 def signed_in_page() -> str:
