@@ -99,6 +99,7 @@ def error_for(
         error_class, message = known
         return error_class(message.format(user=user, entity_id=entity_id))
     quoted = " ".join((entra_text or "no details").split())
+    quoted = quoted.removeprefix(f"AADSTS{code}:").strip() or "no details"
     if len(quoted) > MAX_QUOTED:
         quoted = quoted[: MAX_QUOTED - 3] + "..."
     return IdpResponseError(f"Entra ID stopped the sign-in with AADSTS{code}: {quoted}")

@@ -282,6 +282,11 @@ def test_aadsts_codes(code: str, error_class: type[Exception], text: str) -> Non
     assert text in str(error)
 
 
+def test_entras_own_prefix_is_not_repeated() -> None:
+    error = error_for("90072", "AADSTS90072: Sign-in failed.", user="u", entity_id="e")
+    assert str(error) == "Entra ID stopped the sign-in with AADSTS90072: Sign-in failed."
+
+
 def test_unknown_codes_quote_a_bounded_piece_of_entras_text() -> None:
     error = error_for("1", "x" * 5000, user="u", entity_id="e")
     assert len(str(error)) < 300
