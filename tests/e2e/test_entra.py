@@ -17,6 +17,7 @@ import pytest
 from tests.cli_runner import CLI, Terminal, prompts, run_cli, run_without_terminal
 from tests.conftest import PASSWORD, ROLE_ARN, USER, cache_files
 from tests.emulators import AdfsEmulator, TestTls
+from tests.emulators.aws import FederationEmulator
 from tests.emulators.entra import EntraEmulator
 
 PASSWORD_PROMPT = (r"Password for alice@example\.com: ", PASSWORD)
@@ -389,3 +390,16 @@ def test_configure_writes_the_entity_id_and_botocore_uses_the_profile(
         assert boto3.Session(profile_name="entra").get_credentials() is not None
         assert idp.logins == 1
     assert len(cache_files(home)) == 1
+
+
+def test_console_signs_in_with_entra_credentials(
+    tls: TestTls, federation: tuple[FederationEmulator, dict[str, str]], tmp_path: Path
+) -> None:
+    server, console_env = federation
+    with EntraEmulator(tls) as idp:
+        args = entra(idp.tenant_saml_url, "-a", ROLE_ARN)
+        run = run_cli(["console", *args, "--print"], console_env, tmp_path, [PASSWORD_PROMPT])
+        assert idp.logins == 1
+    assert run.code == 0, run.stderr
+    assert "SigninToken=" in run.stdout
+    assert len(server.sessions) == 1

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from awsprocesscreds.authenticators.entra import is_tenant_endpoint
+from awsprocesscreds.authenticators.entra_api import MAX_PAGES, PageWalk
 from awsprocesscreds.authenticators.entra_errors import error_for
 from awsprocesscreds.authenticators.entra_mfa import _pending, choose_proof
 from awsprocesscreds.authenticators.entra_pages import (
@@ -290,3 +291,21 @@ def test_entras_own_prefix_is_not_repeated() -> None:
 def test_unknown_codes_quote_a_bounded_piece_of_entras_text() -> None:
     error = error_for("1", "x" * 5000, user="u", entity_id="e")
     assert len(str(error)) < 300
+
+
+def test_the_walk_refuses_a_page_repeated_unchanged_naming_it() -> None:
+    walk = PageWalk()
+    body = script('$Config={"pgid": "ConvergedConditionalAccess"};')
+    walk.see(page(body))
+    with pytest.raises(
+        IdpResponseError, match=r"same page twice in a row \(ConvergedConditionalAccess\)"
+    ):
+        walk.see(page(body))
+
+
+def test_the_walk_ends_after_thirty_pages_naming_the_last() -> None:
+    walk = PageWalk()
+    for number in range(MAX_PAGES):
+        walk.see(Page(f"<title>Step {number}</title>", URL))
+    with pytest.raises(IdpResponseError, match=r"more than 30 pages .* the last was 'Step 30'"):
+        walk.see(Page("<title>Step 30</title>", URL))
