@@ -10,6 +10,7 @@ import pytest
 from tests.cli_runner import Run, run_cli
 from tests.conftest import PASSWORD, USER, cache_files
 from tests.emulators import AdfsEmulator, OktaEmulator, TestTls
+from tests.emulators.entra import EntraEmulator
 
 #: base64 of "<saml" / "<samlp" / "<saml2p": the start of any encoded SAML response.
 SAML_PREFIXES = ("PHNhbWw", "PHNhbWxw", "PHNhbWwyc")
@@ -76,3 +77,32 @@ def test_failed_login_error_shows_no_password(
     assert run.code == 1
     assert "hunter2-wrong" not in run.stderr
     assert "hunter2-wrong" not in run.stdout
+
+
+def test_entra_verbose_with_a_code_and_the_federated_path(
+    tls: TestTls, env: dict[str, str], tmp_path: Path, home: Path
+) -> None:
+    with EntraEmulator(tls, mfa=["PhoneAppOTP"], otp_code="918273") as idp:
+        run = run_cli(
+            ["-e", idp.user_access_url, "-u", USER, "-p", "entra", "-v"],
+            env,
+            tmp_path,
+            [(r"Password for ", PASSWORD), (r"Code from Microsoft Authenticator: ", "918273")],
+        )
+    assert run.code == 0, run.stderr
+    assert "SAMLRequest" not in run.stderr  # the portal's request travels in a query
+    assert_no_secrets(run, home, "918273")
+    federated = "bob@corp.example.com"
+    with (
+        AdfsEmulator(tls, users={federated: PASSWORD}) as adfs,
+        EntraEmulator(tls, adfs=adfs, federated_domains=["corp.example.com"]) as idp,
+    ):
+        run = run_cli(
+            ["-e", idp.tenant_saml_url, "-u", federated, "-p", "entra", "-v", "--no-cache"],
+            env,
+            tmp_path,
+            [(r"Password for ", PASSWORD)],
+        )
+    assert run.code == 0, run.stderr
+    assert "wresult" not in run.stderr
+    assert_no_secrets(run, home)
