@@ -86,6 +86,30 @@ class Form:
         return posted
 
 
+@dataclass(frozen=True)
+class SamlPage:
+    """The final page of a sign-in: ``assertion`` is its SAMLResponse value (may be
+    empty when the IdP refused)."""
+
+    assertion: str
+
+
+@dataclass(frozen=True)
+class AutoPostPage:
+    """A page that posts a hidden form by itself: WS-Federation's return to the
+    service, OIDC's form_post, SAML's POST binding between services."""
+
+    form: Form
+
+
+@dataclass(frozen=True)
+class UnknownPage:
+    """A page no rule recognised: its title and any error text it shows."""
+
+    title: str
+    error: str | None = None
+
+
 class Page:
     """A parsed HTML page and the URL it was actually served from (after redirects).
 

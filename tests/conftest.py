@@ -72,6 +72,18 @@ def env(home: Path, tls: TestTls, sts: MotoSts) -> dict[str, str]:
     return base
 
 
+def as_sdk_environment(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> None:
+    """Make ``env`` this process's environment for botocore (which passes it on to the
+    credential_process), nothing of the developer's AWS set-up kept, and the password
+    supplied for automation."""
+    for key in list(os.environ):
+        if key.startswith(_SCRUBBED_PREFIXES):
+            monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("AWSPROCESSCREDS_PASSWORD", PASSWORD)
+
+
 def cache_files(home: Path) -> list[Path]:
     directory = home / ".aws" / "awsprocesscreds" / "cache"
     return sorted(directory.glob("*.json")) if directory.exists() else []

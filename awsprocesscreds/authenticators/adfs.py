@@ -20,18 +20,15 @@ import requests
 
 from awsprocesscreds.authenticators.adfs_pages import (
     AdfsPage,
-    AutoPostPage,
     CodePage,
     LoginPage,
     OtherMfaPage,
-    SamlPage,
-    UnknownPage,
     WaitPage,
     classify,
 )
 from awsprocesscreds.authenticators.base import Authenticator, LoginContext
 from awsprocesscreds.errors import AuthenticationError, IdpResponseError, MfaError
-from awsprocesscreds.forms import Form, Page
+from awsprocesscreds.forms import AutoPostPage, Form, Page, SamlPage, UnknownPage
 from awsprocesscreds.http import redact_url, require_https, text_body
 from awsprocesscreds.interaction import MFA_CODE, PASSWORD, Flow, Notify, Prompt, Wait, polls_within
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from awsprocesscreds.forms import Form, Page
+from awsprocesscreds.forms import AutoPostPage, Form, Page, SamlPage, UnknownPage
 
 #: Modern AD FS (2012 R2 and later), then AD FS 2.0's ASP.NET names.
 USERNAME_FIELDS = ("UserName", "ctl00$ContentPlaceHolder1$UsernameTextBox")
@@ -18,13 +18,6 @@ CODE_FIELDS = ("VerificationCode", "OathCode", "Passcode", "SecurityCode", "otp"
 #: Azure MFA adapters that wait for an out-of-band approval.
 AZURE_MFA_METHODS = ("AzureMfaAuthentication", "AzureMfaServerAuthentication")
 FORMS_METHODS = ("FormsAuthentication", "")
-
-
-@dataclass(frozen=True)
-class SamlPage:
-    """The final page: ``assertion`` is the SAMLResponse value (may be empty)."""
-
-    assertion: str
 
 
 @dataclass(frozen=True)
@@ -62,20 +55,6 @@ class OtherMfaPage:
     """A second-factor adapter we cannot drive (Duo, ...)."""
 
     auth_method: str
-
-
-@dataclass(frozen=True)
-class AutoPostPage:
-    """A hidden form the page posts by itself: at the end of a WS-Federation sign-in,
-    AD FS hands the person back to the service (Entra ID) this way."""
-
-    form: Form
-
-
-@dataclass(frozen=True)
-class UnknownPage:
-    title: str
-    error: str | None = None
 
 
 AdfsPage = SamlPage | LoginPage | CodePage | WaitPage | OtherMfaPage | AutoPostPage | UnknownPage

@@ -26,10 +26,8 @@ from awsprocesscreds.authenticators.entra_errors import error_for, unknown_page
 from awsprocesscreds.authenticators.entra_mfa import FACTOR_METHODS, second_factor
 from awsprocesscreds.authenticators.entra_pages import (
     NO_SESSION_YET,
-    AutoPostPage,
     Config,
     ConfigPage,
-    SamlPage,
     ScriptRedirectPage,
 )
 from awsprocesscreds.errors import (
@@ -38,7 +36,7 @@ from awsprocesscreds.errors import (
     IdpResponseError,
     MfaError,
 )
-from awsprocesscreds.forms import Page
+from awsprocesscreds.forms import AutoPostPage, Page, SamlPage
 from awsprocesscreds.http import require_https
 from awsprocesscreds.interaction import PASSWORD, Flow, Prompt
 from awsprocesscreds.request import CredentialRequest
@@ -47,6 +45,9 @@ from awsprocesscreds.saml_request import DEFAULT_ENTITY_ID, acs_url, authn_reque
 
 log = logging.getLogger(__name__)
 
+#: Pages on which ``sErrorCode`` says why the page is shown (a second factor is
+#: required, say), not that the sign-in failed.
+_CODE_EXPLAINS_PAGE = frozenset({"ConvergedTFA", "KmsiInterrupt"})
 #: GetCredentialType's ``IfExistsResult`` for a user name the tenant does not know.
 _NO_SUCH_USER = "1"
 _FEDERATED_HINT = (
@@ -123,7 +124,7 @@ class EntraAuthenticator(Authenticator):
         """Act on one of Entra's own pages; return the page that follows."""
         config, page_id = state.config, state.page_id
         code = config.error_code
-        if code is not None and code != NO_SESSION_YET:
+        if code is not None and code != NO_SESSION_YET and page_id not in _CODE_EXPLAINS_PAGE:
             raise error_for(
                 code,
                 config.error_text,

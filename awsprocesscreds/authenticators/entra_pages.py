@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from awsprocesscreds.answers import text
-from awsprocesscreds.forms import Form, Page
+from awsprocesscreds.forms import AutoPostPage, Page, SamlPage, UnknownPage
 
 #: ``$Config=`` followed by the object; ``ServerData = $Config;`` later is not it.
 _CONFIG_START = re.compile(r"\$Config\s*=\s*(?=\{)")
@@ -105,13 +105,6 @@ class Config:
 
 
 @dataclass(frozen=True)
-class SamlPage:
-    """The final page: ``assertion`` is the SAMLResponse value (may be empty)."""
-
-    assertion: str
-
-
-@dataclass(frozen=True)
 class ConfigPage:
     """A page rendered from ``$Config``; ``page_id`` is its ``pgid`` ("" if none)."""
 
@@ -120,23 +113,10 @@ class ConfigPage:
 
 
 @dataclass(frozen=True)
-class AutoPostPage:
-    """A page that posts a hidden form by itself."""
-
-    form: Form
-
-
-@dataclass(frozen=True)
 class ScriptRedirectPage:
     """A page whose script sends the browser to ``url`` (a SAMLRequest URL)."""
 
     url: str
-
-
-@dataclass(frozen=True)
-class UnknownPage:
-    title: str
-    error: str | None = None
 
 
 EntraPage = SamlPage | ConfigPage | AutoPostPage | ScriptRedirectPage | UnknownPage

@@ -6,16 +6,18 @@ roles, logout, botocore)."""
 from __future__ import annotations
 
 import configparser
+import contextlib
 import json
-import os
 import shlex
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
 
-from tests.cli_runner import CLI, Terminal, prompts, run_cli, run_without_terminal
-from tests.conftest import PASSWORD, ROLE_ARN, USER, cache_files
+from tests.cli_runner import CLI, Run, Terminal, prompts, run_cli, run_without_terminal
+from tests.conftest import PASSWORD, ROLE_ARN, USER, as_sdk_environment, cache_files
 from tests.emulators import AdfsEmulator, TestTls
 from tests.emulators.aws import FederationEmulator
 from tests.emulators.entra import EntraEmulator
@@ -140,19 +142,28 @@ def test_a_rewritten_aws_address_still_yields_the_assertion(
 # --- federated domains: AD FS behind Entra -----------------------------------------------
 
 
-def test_federated_user_signs_in_at_adfs_and_comes_back(
-    tls: TestTls, env: dict[str, str], tmp_path: Path
-) -> None:
+@contextlib.contextmanager
+def federated(
+    tls: TestTls, env: dict[str, str], tmp_path: Path, password: str, **adfs_options: Any
+) -> Iterator[tuple[AdfsEmulator, EntraEmulator, Run]]:
+    """A sign-in of FEDERATED_USER, whose domain Entra sends to the AD FS emulator."""
     with (
-        AdfsEmulator(tls, users={FEDERATED_USER: PASSWORD}) as adfs,
+        AdfsEmulator(tls, users={FEDERATED_USER: PASSWORD}, **adfs_options) as adfs,
         EntraEmulator(tls, adfs=adfs, federated_domains=["corp.example.com"]) as idp,
     ):
         run = run_cli(
             entra(idp.tenant_saml_url, user=FEDERATED_USER),
             env,
             tmp_path,
-            [(r"Password for bob@corp\.example\.com: ", PASSWORD)],
+            [(r"Password for bob@corp\.example\.com: ", password)],
         )
+        yield adfs, idp, run
+
+
+def test_federated_user_signs_in_at_adfs_and_comes_back(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with federated(tls, env, tmp_path, PASSWORD) as (adfs, idp, run):
         assert adfs.wsfed_signins == 1
         assert adfs.password_posts == 1
         assert idp.password_posts == 0
@@ -164,16 +175,7 @@ def test_federated_user_signs_in_at_adfs_and_comes_back(
 def test_federated_user_meets_the_adfs_mfa_adapter(
     tls: TestTls, env: dict[str, str], tmp_path: Path
 ) -> None:
-    with (
-        AdfsEmulator(tls, users={FEDERATED_USER: PASSWORD}, mfa="azure_number") as adfs,
-        EntraEmulator(tls, adfs=adfs, federated_domains=["corp.example.com"]) as idp,
-    ):
-        run = run_cli(
-            entra(idp.tenant_saml_url, user=FEDERATED_USER),
-            env,
-            tmp_path,
-            [(r"Password for ", PASSWORD)],
-        )
+    with federated(tls, env, tmp_path, PASSWORD, mfa="azure_number") as (adfs, idp, run):
         assert adfs.mfa_polls >= 1
         assert idp.logins == 1
     assert run.code == 0, run.stderr
@@ -183,16 +185,7 @@ def test_federated_user_meets_the_adfs_mfa_adapter(
 def test_federated_wrong_password_is_one_line(
     tls: TestTls, env: dict[str, str], tmp_path: Path, home: Path
 ) -> None:
-    with (
-        AdfsEmulator(tls, users={FEDERATED_USER: PASSWORD}) as adfs,
-        EntraEmulator(tls, adfs=adfs, federated_domains=["corp.example.com"]) as idp,
-    ):
-        run = run_cli(
-            entra(idp.tenant_saml_url, user=FEDERATED_USER),
-            env,
-            tmp_path,
-            [(r"Password for ", "wrong")],
-        )
+    with federated(tls, env, tmp_path, "wrong") as (_, idp, run):
         assert idp.logins == 0
     assert "AD FS refused the login" in run.error_line()
     assert cache_files(home) == []
@@ -377,12 +370,7 @@ def test_configure_writes_the_entity_id_and_botocore_uses_the_profile(
         argv = shlex.split(parser["profile entra"]["credential_process"])
         assert argv[0] == CLI
         assert argv[argv.index("--entity-id") + 1] == SECOND_APP
-        for key in list(os.environ):
-            if key.startswith(("AWS_", "AWSPROCESSCREDS_")):
-                monkeypatch.delenv(key)
-        for key, value in env.items():
-            monkeypatch.setenv(key, value)
-        monkeypatch.setenv("AWSPROCESSCREDS_PASSWORD", PASSWORD)
+        as_sdk_environment(monkeypatch, env)
         client = boto3.Session(profile_name="entra").client(
             "sts", endpoint_url=env["AWS_ENDPOINT_URL_STS"], region_name="us-east-1"
         )

@@ -40,6 +40,15 @@ def test_push_shows_the_number_before_waiting_for_approval(
     run.credentials()
 
 
+def test_an_error_code_on_the_second_factor_page_only_says_why_it_is_shown(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with EntraEmulator(tls, mfa=[PUSH], tfa_reason="50076") as idp:
+        run = run_cli(entra(idp), env, tmp_path, [PASSWORD_PROMPT])
+        assert idp.logins == 1
+    assert run.code == 0, run.stderr
+
+
 def test_push_without_number_matching_asks_to_approve(
     tls: TestTls, env: dict[str, str], tmp_path: Path
 ) -> None:

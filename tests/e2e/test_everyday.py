@@ -16,7 +16,7 @@ import boto3
 import pytest
 
 from tests.cli_runner import CLI, prompts, run_cli, run_without_terminal
-from tests.conftest import PASSWORD, ROLE_ARN, USER, cache_files
+from tests.conftest import PASSWORD, ROLE_ARN, USER, as_sdk_environment, cache_files
 from tests.emulators import AdfsEmulator, OktaEmulator, TestTls
 from tests.emulators.aws import FederationEmulator, StsEmulator
 
@@ -339,9 +339,7 @@ def test_configure_writes_a_working_profile_and_keeps_the_rest(
         assert parser["sso-session corp"]["sso_start_url"] == "https://corp.awsapps.com/start"
         assert stat.S_IMODE(config.stat().st_mode) == 0o640
         # and botocore can use it
-        for key, value in env.items():
-            monkeypatch.setenv(key, value)
-        monkeypatch.setenv("AWSPROCESSCREDS_PASSWORD", PASSWORD)
+        as_sdk_environment(monkeypatch, env)
         client = boto3.Session(profile_name="adfs").client(
             "sts", endpoint_url=env["AWS_ENDPOINT_URL_STS"], region_name="us-east-1"
         )

@@ -4,7 +4,6 @@ profile runs the installed CLI as its credential_process."""
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import subprocess
 import sys
@@ -16,7 +15,7 @@ import boto3
 import pytest
 
 from tests.cli_runner import CLI
-from tests.conftest import PASSWORD, ROLE_ARN, USER, cache_files
+from tests.conftest import ROLE_ARN, USER, as_sdk_environment, cache_files
 from tests.emulators import AdfsEmulator, TestTls
 
 
@@ -30,12 +29,7 @@ def profile(
         command = shlex.join([CLI, "-e", idp.entry_url, "-u", USER, "-p", "adfs", "-a", ROLE_ARN])
         config = Path(env["AWS_CONFIG_FILE"])
         config.write_text(f"[profile adfs]\nregion = us-east-1\ncredential_process = {command}\n")
-        for key in list(os.environ):
-            if key.startswith(("AWS_", "AWSPROCESSCREDS_")):
-                monkeypatch.delenv(key)
-        for key, value in env.items():
-            monkeypatch.setenv(key, value)
-        monkeypatch.setenv("AWSPROCESSCREDS_PASSWORD", PASSWORD)
+        as_sdk_environment(monkeypatch, env)
         yield idp
 
 

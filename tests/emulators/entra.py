@@ -51,7 +51,8 @@ class EntraEmulator(EntraSteps):
     (None | skippable | required), `kmsi_redirect` (the KMSI post answers 302 to the
     next page instead of the page itself), `interrupt` (None | conditional_access | unknown |
     loop), `account_errors` (user -> AADSTS code), `relative_urls`, `layout`
-    (nolinebreak | linebreak | extrascript), `poll_interval` (oPerAuthPollingInterval
+    (nolinebreak | linebreak | extrascript), `tfa_reason` (an sErrorCode such as 50076
+    on the TFA page, saying why it is shown), `poll_interval` (oPerAuthPollingInterval
     seconds), `hang`. Counters and views: see `EntraCore` (entra_core.py).
     """
 

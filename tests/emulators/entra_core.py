@@ -107,6 +107,7 @@ class EntraCore(EmulatorServer):
         relative_urls: bool = False,
         layout: str = "linebreak",
         poll_interval: float = 1.0,
+        tfa_reason: str = "",
         hang: bool = False,
     ) -> None:
         """Raises ValueError on an unknown option value (see EntraEmulator)."""
@@ -130,6 +131,7 @@ class EntraCore(EmulatorServer):
         self.default_mfa = default_mfa or (self.mfa[0] if self.mfa else None)
         self.mfa_outcome, self.mfa_approve_after = mfa_outcome, mfa_approve_after
         self.entropy, self.otp_code, self.poll_interval = entropy, otp_code, poll_interval
+        self.tfa_reason = tfa_reason
         self.kmsi, self.proof_up, self.interrupt = kmsi, proof_up, interrupt
         self.kmsi_redirect = kmsi_redirect
         self.account_errors = {k.lower(): v for k, v in (account_errors or {}).items()}

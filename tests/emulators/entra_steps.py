@@ -108,7 +108,7 @@ class EntraSteps(EntraCore):
             "sTrustedDeviceCheckboxName": "rememberMFA",
             "sAuthMethodInputFieldName": "mfaAuthMethod",
         }
-        return self._page(flow, "ConvergedTFA", extra)
+        return self._page(flow, "ConvergedTFA", extra, error=self.tfa_reason)
 
     # -- final forms ----------------------------------------------------------------------
 

@@ -8,12 +8,10 @@ from awsprocesscreds.authenticators.adfs_pages import (
     CodePage,
     LoginPage,
     OtherMfaPage,
-    SamlPage,
-    UnknownPage,
     WaitPage,
     classify,
 )
-from awsprocesscreds.forms import Page
+from awsprocesscreds.forms import Page, SamlPage, UnknownPage
 from tests.emulators import adfs_pages
 
 SERVED = "https://adfs.example.com/adfs/ls/?client-request-id=1"

@@ -13,13 +13,10 @@ from awsprocesscreds.authenticators.entra_api import MAX_PAGES, PageWalk
 from awsprocesscreds.authenticators.entra_errors import error_for
 from awsprocesscreds.authenticators.entra_mfa import _pending, choose_proof
 from awsprocesscreds.authenticators.entra_pages import (
-    AutoPostPage,
     Config,
     ConfigPage,
     Proof,
-    SamlPage,
     ScriptRedirectPage,
-    UnknownPage,
     classify,
     read_config,
 )
@@ -31,7 +28,7 @@ from awsprocesscreds.errors import (
     IdpResponseError,
     MfaError,
 )
-from awsprocesscreds.forms import Page
+from awsprocesscreds.forms import AutoPostPage, Page, SamlPage, UnknownPage
 
 URL = "https://login.example.test/contoso/saml2?SAMLRequest=abc"
 CONFIG = {"pgid": "ConvergedSignIn", "sFT": "ft", "urlPost": "/common/login", "n": {"a": [1]}}
