@@ -73,6 +73,9 @@ _HELP = {
     "timeout": "how long one exchange with the IdP may take in all, and each STS answer "
     "(default: 30)",
     "keyring": _KEYRING + " the IdP accepted",
+    "okta_client_id": "okta only: sign in in a browser through this OIDC native app "
+    "(device authorization; for FastPass, WebAuthn or device-trust policies)",
+    "no_browser": "with --okta-client-id: show the sign-in address, do not open a browser",
     "no_cache": "neither read nor write the credential cache",
     "verbose": "log each step to stderr (never secrets)",
 }
@@ -87,6 +90,8 @@ _COMMAND_HELP: dict[str, dict[str, str]] = {
         "(default: 30)",
         "keyring": "the profile takes the password from the system keyring, and stores "
         "it there after a login the IdP accepted",
+        "okta_client_id": "the profile signs in to Okta in a browser through this OIDC native app",
+        "no_browser": "the profile shows the browser sign-in address without opening it",
         "no_cache": "the profile neither reads nor writes the credential cache",
     },
     "logout": {
@@ -122,6 +127,8 @@ _OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
         {"type": _seconds, "default": DEFAULT_TIMEOUT, "metavar": "SECONDS"},
     ),
     "keyring": (("--keyring",), {"action": "store_true"}),
+    "okta_client_id": (("--okta-client-id",), {"metavar": "CLIENT_ID", "type": _one_line}),
+    "no_browser": (("--no-browser",), {"action": "store_true"}),
     "no_cache": (("--no-cache",), {"action": "store_true"}),
     "verbose": (("-v", "--verbose"), {"action": "store_true"}),
 }
@@ -129,7 +136,10 @@ _OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
 _GROUPS = {
     "identity": ("who signs in", (*IDENTITY, "entity_id")),
     "role": ("which credentials", ("role_arn", "duration")),
-    "login": ("how to sign in", ("mfa_factor", "mfa_timeout", "timeout", "keyring")),
+    "login": (
+        "how to sign in",
+        ("mfa_factor", "mfa_timeout", "timeout", "keyring", "okta_client_id", "no_browser"),
+    ),
     "cache": ("cache", ("no_cache",)),
     "password": ("stored password", ("keyring",)),
 }

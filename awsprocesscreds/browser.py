@@ -1,5 +1,6 @@
-"""Handing a secret URL (the console sign-in URL) to the person's browser without
-putting it where other programs can read it.
+"""Opening the person's browser: with a secret URL (the console sign-in URL) without
+putting it where other programs can read it, and with a plain one (a sign-in page)
+without letting the browser near our stdout or terminal.
 
 A browser started with the URL on its command line keeps it there for as long as it
 runs, and on most systems every local user can read a process's command line. So the
@@ -15,9 +16,12 @@ the file would have to outlive this process, with no way to know when it was rea
 
 from __future__ import annotations
 
+import os
 import secrets
+import subprocess
+import sys
 import threading
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 #: Our variables, which no child process has any use for.
@@ -88,3 +92,37 @@ def open_secret_url(
         finally:
             server.shutdown()
             worker.join(timeout=5)
+
+
+def can_show(environ: Mapping[str, str]) -> bool:
+    """Whether a graphical browser can be expected here: always on macOS and Windows;
+    elsewhere only with ``BROWSER`` set or a display (without one, ``webbrowser``
+    falls back to text browsers that would take over the terminal)."""
+    if sys.platform == "darwin" or os.name == "nt":
+        return True
+    return any(environ.get(name) for name in ("BROWSER", "DISPLAY", "WAYLAND_DISPLAY"))
+
+
+def open_in_background(url: str, environ: Mapping[str, str]) -> bool:
+    """Open ``url`` with Python's ``webbrowser`` (which honours ``BROWSER``), run in a
+    child process of its own: stdin, stdout and stderr point nowhere (stdout carries
+    our JSON; a browser that writes there would break it), it has no terminal, our
+    variables are removed from its environment, and nobody waits for it (some browser
+    commands return only when the browser exits). False when no browser can be
+    expected here or the child cannot be started."""
+    if not can_show(environ):
+        return False
+    child_env = {k: v for k, v in environ.items() if not k.startswith(OWN_ENV_PREFIX)}
+    try:
+        subprocess.Popen(  # noqa: S603 - our own interpreter, the URL as an argument
+            [sys.executable, "-c", "import sys, webbrowser; webbrowser.open(sys.argv[1])", url],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=child_env,
+            start_new_session=True,
+            close_fds=True,
+        )
+    except OSError:
+        return False
+    return True

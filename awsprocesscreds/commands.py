@@ -45,7 +45,7 @@ def configure(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
     written = {"--profile": args.profile, "-e": args.endpoint, "-u": args.username}
     written |= {"-p": args.provider, "-a": args.role_arn or "", "--region": args.region or ""}
-    written |= {"--entity-id": args.entity_id or ""}
+    written |= {"--entity-id": args.entity_id or "", "--okta-client-id": args.okta_client_id or ""}
     for option, value in written.items():
         profiles.check_one_line(option, value)
     profiles.check_profile_name(args.profile)
@@ -67,6 +67,10 @@ def configure(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         arguments += ["--timeout", f"{args.timeout:g}"]
     if args.keyring:
         arguments.append("--keyring")
+    if args.okta_client_id:
+        arguments += ["--okta-client-id", args.okta_client_id]
+    if args.no_browser:
+        arguments.append("--no-browser")
     if args.no_cache:
         arguments.append("--no-cache")
     settings = {"credential_process": profiles.command_line(arguments)}

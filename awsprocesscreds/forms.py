@@ -163,7 +163,7 @@ class Page:
         for script in self.scripts:
             for match in _LOCATION.finditer(script):
                 raw = match.group(2) if match.group(1) else match.group(4)
-                found.append(urljoin(self.url, html.unescape(_unescape_js(raw))))
+                found.append(urljoin(self.url, html.unescape(unescape_js(raw))))
         return found
 
     def form_with_field(self, names: Iterable[str]) -> Form | None:
@@ -172,7 +172,7 @@ class Page:
         return next((form for form in self.forms if any(form.has_field(n) for n in wanted)), None)
 
 
-def _unescape_js(text: str) -> str:
+def unescape_js(text: str) -> str:
     """``\\u0026``, ``\\x26`` and ``\\/`` as a JavaScript string literal reads them."""
 
     def one(match: re.Match[str]) -> str:

@@ -61,8 +61,8 @@ _KEY_OPTIONS = {
     "--duration": "duration",
     "--entity-id": "entity_id",
 }
-_LOGIN_OPTIONS = frozenset({"--mfa-factor", "--mfa-timeout", "--timeout"})
-_LOGIN_FLAGS = frozenset({"--keyring"})
+_LOGIN_OPTIONS = frozenset({"--mfa-factor", "--mfa-timeout", "--timeout", "--okta-client-id"})
+_LOGIN_FLAGS = frozenset({"--keyring", "--no-browser"})
 
 
 def key_parts(

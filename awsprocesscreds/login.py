@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
@@ -166,8 +167,16 @@ def _login(request: CredentialRequest, interactor: Interactor) -> str:
             mfa_timeout=request.mfa_timeout,
             role_arn=request.role_arn,
             entity_id=request.entity_id,
+            okta_client_id=request.okta_client_id,
+            open_browser=None if request.no_browser else _open_browser,
         )
         return run_flow(authenticator_class(context).authenticate(), interactor)
+
+
+def _open_browser(url: str) -> bool:
+    from awsprocesscreds.browser import open_in_background
+
+    return open_in_background(url, os.environ)
 
 
 def assume(

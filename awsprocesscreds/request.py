@@ -29,6 +29,10 @@ class CredentialRequest:
     #: The application's SAML identifier, for providers that start the sign-in
     #: themselves (Entra ID's ``--entity-id``); None: the provider's default.
     entity_id: str | None = None
+    #: Okta's device-authorization flow: the OIDC native app's client ID, and whether
+    #: to leave the browser closed (the URL is shown either way).
+    okta_client_id: str | None = None
+    no_browser: bool = False
 
     @classmethod
     def from_options(cls, options: Mapping[str, object]) -> CredentialRequest:
@@ -56,6 +60,8 @@ class CredentialRequest:
             use_cache=not options.get("no_cache", False),
             keyring=bool(options.get("keyring", False)),
             entity_id=text("entity_id"),
+            okta_client_id=text("okta_client_id"),
+            no_browser=bool(options.get("no_browser", False)),
         )
 
     def key_parts(self) -> dict[str, str | int | None]:

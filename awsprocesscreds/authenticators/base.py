@@ -27,7 +27,11 @@ from awsprocesscreds.interaction import Flow
 from awsprocesscreds.request import DEFAULT_MFA_TIMEOUT, CredentialRequest
 
 #: Provider-specific options: request field -> the option's name on the command line.
-PROVIDER_OPTIONS = {"entity_id": "--entity-id"}
+PROVIDER_OPTIONS = {
+    "entity_id": "--entity-id",
+    "okta_client_id": "--okta-client-id",
+    "no_browser": "--no-browser",
+}
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,11 @@ class LoginContext:
     role_arn: str | None = None
     #: The application's SAML identifier (``--entity-id``), for providers that honour it.
     entity_id: str | None = None
+    #: Okta's device-authorization flow (``--okta-client-id``), and how to show its
+    #: sign-in address: ``open_browser(url)`` opens it and says whether a browser
+    #: started; None with ``--no-browser``.
+    okta_client_id: str | None = None
+    open_browser: Callable[[str], bool] | None = None
     #: Monotonic seconds, for deadlines; epoch seconds, for servers' reset headers.
     monotonic: Callable[[], float] = field(default=time.monotonic)
     wall_clock: Callable[[], float] = field(default=time.time)
@@ -88,7 +97,7 @@ class Authenticator(abc.ABC):
         login; used by logins and by ``configure``. Providers may check more."""
         cls.check_mfa_factor(request.provider, request.mfa_factor)
         for name, flag in PROVIDER_OPTIONS.items():
-            if getattr(request, name) is not None and name not in cls.options:
+            if getattr(request, name) not in (None, False) and name not in cls.options:
                 raise ConfigurationError(
                     f"{flag} does not apply to the {request.provider} provider; leave it out"
                 )

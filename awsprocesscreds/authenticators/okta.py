@@ -1,10 +1,14 @@
-"""Okta (Classic Engine): the Authentication API, then the AWS app's SAML form.
+"""Okta: which flow signs in, and the Classic Engine's (the Authentication API).
 
 ``-e`` is the AWS app's embed link (``https://ORG.okta.com/home/amazon_aws/ID/272``);
-the API lives on the same host. Primary authentication yields a session token (after
-a second factor when the org asks for one), which is single use: it is exchanged for a
-session cookie through ``/login/sessionCookieRedirect``, which lands on the app page
-holding the SAMLResponse.
+the APIs live on the same host. Each login asks the org which engine it runs
+(``/.well-known/okta-organization``): Identity Engine orgs sign in as Okta's own
+sign-in page does (``okta_idx``), or with ``--okta-client-id`` in a browser
+(``okta_device``); Classic orgs, and orgs that do not say, use the Classic flow here.
+
+Classic: primary authentication yields a session token (after a second factor when the
+org asks for one), which is single use: it is exchanged for a session cookie through
+``/login/sessionCookieRedirect``, which lands on the app page holding the SAMLResponse.
 """
 
 from __future__ import annotations
@@ -18,10 +22,19 @@ from awsprocesscreds.answers import dig, text
 from awsprocesscreds.authenticators import okta_mfa
 from awsprocesscreds.authenticators.base import Authenticator
 from awsprocesscreds.authenticators.okta_api import OktaApi
-from awsprocesscreds.errors import AccountLocked, AuthenticationError, IdpResponseError, MfaError
+from awsprocesscreds.authenticators.okta_device import device_sign_in
+from awsprocesscreds.authenticators.okta_idx import IdxSignIn
+from awsprocesscreds.errors import (
+    AccountLocked,
+    AuthenticationError,
+    ConfigurationError,
+    IdpResponseError,
+    MfaError,
+)
 from awsprocesscreds.forms import Page
-from awsprocesscreds.http import redact_url, require_https, text_body
+from awsprocesscreds.http import json_body, redact_url, require_https, text_body
 from awsprocesscreds.interaction import PASSWORD, Flow, Prompt
+from awsprocesscreds.request import CredentialRequest
 
 log = logging.getLogger(__name__)
 
@@ -31,15 +44,54 @@ _REDIRECT_UNAVAILABLE = (400, 404, 405, 501)
 
 
 class OktaAuthenticator(Authenticator):
-    """Okta Classic Engine: /api/v1/authn, factors, then the AWS app's SAML form."""
+    """Okta, Classic or Identity Engine, the AWS app's SAML form at the end."""
 
-    description = "Okta Classic Engine (Authentication API) with push, TOTP, SMS, call, email"
+    description = (
+        "Okta Classic and Identity Engine with push, TOTP, SMS, call, email; "
+        "browser sign-in with --okta-client-id"
+    )
     mfa_factors = frozenset(okta_mfa.FACTOR_KINDS.values())
+    options = frozenset({"okta_client_id", "no_browser"})
+
+    @classmethod
+    def check_request(cls, request: CredentialRequest) -> None:
+        super().check_request(request)
+        if request.no_browser and not request.okta_client_id:
+            raise ConfigurationError(
+                "--no-browser goes with --okta-client-id: without it no browser is opened"
+            )
 
     def authenticate(self) -> Flow[str]:
         context = self.context
         require_https(context.endpoint)
         origin = _origin(context.endpoint)
+        if context.okta_client_id:
+            log.debug("Okta: device authorization flow (sign-in in a browser)")
+            return (yield from device_sign_in(context, origin, context.okta_client_id))
+        pipeline = self._pipeline(origin)
+        if pipeline == "idx":
+            log.debug("Okta Identity Engine flow")
+            return (yield from IdxSignIn(context).run())
+        log.debug("Okta Classic Engine flow")
+        return (yield from self._classic(origin))
+
+    def _pipeline(self, origin: str) -> str | None:
+        """``v1`` (Classic) or ``idx`` (Identity Engine), as the org says; None when
+        its answer cannot be read (the Classic flow then runs)."""
+        response = self.context.session.get(f"{origin}/.well-known/okta-organization")
+        try:
+            pipeline = text(json_body(response).get("pipeline")) if response.ok else None
+        except IdpResponseError:
+            pipeline = None
+        if pipeline is None:
+            log.debug(
+                "cannot read the org's engine (HTTP %s); using the Classic flow",
+                response.status_code,
+            )
+        return pipeline
+
+    def _classic(self, origin: str) -> Flow[str]:
+        context = self.context
         api = OktaApi(context)
         password = yield Prompt(f"Okta password for {context.username}: ", kind=PASSWORD)
         body = yield from api.post(

@@ -54,7 +54,14 @@ def options_of(help_text: str) -> set[str]:
 
 IDENTITY_FLAGS = {"-e", "--endpoint", "-u", "--username", "-p", "--provider", "--entity-id"}
 ROLE_FLAGS = {"-a", "--role-arn", "--duration"}
-LOGIN_FLAGS = {"--mfa-factor", "--mfa-timeout", "--timeout", "--keyring"}
+LOGIN_FLAGS = {
+    "--mfa-factor",
+    "--mfa-timeout",
+    "--timeout",
+    "--keyring",
+    "--okta-client-id",
+    "--no-browser",
+}
 COMMON = {"-h", "--help", "-v", "--verbose"}
 
 
