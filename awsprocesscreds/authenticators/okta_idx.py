@@ -116,6 +116,11 @@ class IdxSignIn:
         if "select-authenticator-authenticate" in offered:
             step = offered["select-authenticator-authenticate"]
             return (yield from self._select(step, document, handle))
+        if "reenroll-authenticator" in offered:
+            raise AuthenticationError(
+                "Okta says your password has expired; change it in the Okta web sign-in, "
+                "then try again"
+            )
         blocked = next((name for name in offered if name in _BROWSER_ONLY_STEPS), None)
         if blocked is not None or has_captcha(document):
             what = _BROWSER_ONLY_STEPS.get(blocked or "", "a CAPTCHA")
@@ -155,13 +160,10 @@ class IdxSignIn:
                 f"Okta did not accept the {self.chosen.label} factor and asks for another; "
                 "choose one with --mfa-factor"
             )
-        choice = yield from idx.choose_factor(idx.choices(step), self.context.mfa_factor)
+        choice = yield from idx.choose_factor(idx.choices(document, step), self.context.mfa_factor)
         self.chosen = choice
         log.debug("second factor: %s (%s)", choice.label, choice.method_type)
-        body = {
-            "authenticator": {"id": choice.authenticator_id, "methodType": choice.method_type},
-            "stateHandle": handle,
-        }
+        body = {"authenticator": dict(choice.selection), "stateHandle": handle}
         return self._post(step.href, body, "")
 
     def _code(

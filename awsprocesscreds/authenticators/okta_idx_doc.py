@@ -26,7 +26,8 @@ from awsprocesscreds.interaction import Choose, Flow
 #: a bounded stretch, so a hostile page cannot make it slow.
 _STATE_TOKEN = re.compile(r"""stateToken["']?[ \t]*[:=][ \t]*(["'])((?:[^"'\\\n]|\\.){1,4096})\1""")
 _MAX_TOKEN_TRIES = 5
-#: IDX method types -> the ``--mfa-factor`` names (``otp``: Google Authenticator).
+#: IDX method types -> the ``--mfa-factor`` names (``otp``: Google Authenticator;
+#: ``token``: a code authenticator named by its key, RSA SecurID and the like).
 FACTOR_OF_METHOD = {
     "push": "push",
     "totp": "totp",
@@ -34,6 +35,16 @@ FACTOR_OF_METHOD = {
     "sms": "sms",
     "voice": "call",
     "email": "email",
+    "token": "token",
+}
+#: Authenticators whose option names no method type: the method their key implies.
+_METHOD_OF_KEY = {
+    "google_otp": "otp",
+    "rsa_token": "token",
+    "onprem_mfa": "token",
+    "symantec_vip": "token",
+    "yubikey_token": "token",
+    "custom_otp": "token",
 }
 _METHOD_NAMES = {
     "push": "push notification",
@@ -72,11 +83,13 @@ class Remediation:
 
 @dataclass(frozen=True)
 class Choice:
-    """One second factor ``select-authenticator-authenticate`` offers."""
+    """One second factor ``select-authenticator-authenticate`` offers, and the
+    ``authenticator`` object that picks it (its ``id``, ``methodType`` and any
+    ``enrollmentId``, as the option lists them)."""
 
     label: str
-    authenticator_id: str
     method_type: str
+    selection: tuple[tuple[str, str], ...]
 
     @property
     def factor(self) -> str | None:
@@ -162,30 +175,56 @@ def number_challenge(document: Mapping[str, Any]) -> str | None:
     return None
 
 
-def choices(remediation: Remediation) -> list[Choice]:
+def choices(document: Mapping[str, Any], remediation: Remediation) -> list[Choice]:
     """Every (authenticator, method) pair a ``select-authenticator-authenticate``
-    offers, the password left out."""
+    offers, the password left out. An option without a method type takes the one its
+    authenticator's key implies (``relatesTo`` the document's enrollments)."""
     found = []
     field = remediation.field("authenticator")
     options = field.get("options") if field is not None else None
     for option in options if isinstance(options, list) else []:
-        label = text(dig(option, "label")) or "?"
         values = dig(option, "value", "form", "value")
         if not isinstance(values, list):
             continue
-        by_name = {text(v.get("name")): v for v in values if isinstance(v, Mapping)}
-        identifier = text(dig(by_name.get("id"), "value"))
-        method = by_name.get("methodType")
-        if not identifier or method is None:
+        fixed: list[tuple[str, str]] = []
+        methods: list[str] = []
+        for value in values:
+            name = text(dig(value, "name"))
+            if name == "methodType":
+                listed = dig(value, "options")
+                if isinstance(listed, list):
+                    methods = [m for m in (text(dig(item, "value")) for item in listed) if m]
+                elif text(dig(value, "value")):
+                    methods = [str(text(dig(value, "value")))]
+            elif name and text(dig(value, "value")):
+                fixed.append((name, str(text(dig(value, "value")))))
+        if not any(name == "id" for name, _ in fixed):
             continue
-        methods = [text(method.get("value"))]
-        listed = method.get("options")
-        if isinstance(listed, list):
-            methods = [text(dig(item, "value")) for item in listed]
-        for method_type in methods:
-            if method_type and method_type != "password":
-                found.append(Choice(label, identifier, method_type))
+        label = text(dig(option, "label")) or "?"
+        if methods:
+            found += [
+                Choice(label, method, (*fixed, ("methodType", method)))
+                for method in methods
+                if method != "password"
+            ]
+            continue
+        key = text(dig(_related(document, text(dig(option, "relatesTo"))), "key")) or ""
+        if key != "okta_password":
+            found.append(Choice(label, _METHOD_OF_KEY.get(key, key or "unknown"), tuple(fixed)))
     return found
+
+
+def _related(document: Mapping[str, Any], pointer: str | None) -> object:
+    """The object a ``relatesTo`` pointer such as ``$.authenticatorEnrollments.value[3]``
+    names, or None."""
+    if not pointer or not pointer.startswith("$."):
+        return None
+    path, _, index = pointer[2:].partition("[")
+    listed = dig(document, *path.split("."))
+    number = index.rstrip("]")
+    if not isinstance(listed, list) or not number.isdigit() or int(number) >= len(listed):
+        return None
+    return listed[int(number)]
 
 
 def messages(document: Mapping[str, Any]) -> list[tuple[str, str]]:
