@@ -142,7 +142,7 @@ def test_entra_demo_shows_the_number_on_the_terminal_and_logs_in_once() -> None:
         child.sendline("correct horse")
         child.expect(NUMBER)
         child.expect(pexpect.EOF)
-        after = child.before
+        after = str(child.before)
     finally:
         child.close(force=True)
     assert child.exitstatus == 0, after
@@ -168,7 +168,8 @@ def test_demo_with_an_unknown_idp_is_one_line_and_exit_2() -> None:
     lines = done.stderr.splitlines()
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith("demo: error: argument --idp: invalid choice: 'okta' (choose from")
-    assert "adfs" in lines[0] and "entra" in lines[0]
+    assert "adfs" in lines[0]
+    assert "entra" in lines[0]
     assert done.stdout == ""
 
 
