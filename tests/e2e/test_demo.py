@@ -68,24 +68,40 @@ def _run_without_terminal(env: dict[str, str], *demo_args: str) -> subprocess.Co
     )
 
 
-def test_demo_logs_in_once_without_moto_or_test_tools() -> None:
-    done = _run_without_terminal(_environment())
+#: The demo's arguments, what it says it started, its `-p` and the refusal of a wrong
+#: password: the default (AD FS) and `--idp entra`.
+IDPS = [
+    pytest.param((), "AD FS emulator: ", "adfs", REFUSED, id="adfs-default"),
+    pytest.param(("--idp", "entra"), "Entra ID emulator: ", "entra", ENTRA_REFUSED, id="entra"),
+]
+
+
+@pytest.mark.parametrize(("args", "started", "provider", "refused"), IDPS)
+def test_demo_logs_in_once_without_moto_or_test_tools(
+    args: tuple[str, ...], started: str, provider: str, refused: str
+) -> None:
+    done = _run_without_terminal(_environment(), *args)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
+    assert f"{started}https://127.0.0.1:" in done.stdout
+    assert f" -u alice@example.com -p {provider} -a " in done.stdout
     calls = [line for line in done.stdout.splitlines() if " call " in line]
     assert len(calls) == 2, done.stdout
     assert all(ASSUMED in line for line in calls)
     assert "logins at the IdP: 1" in done.stdout
-    assert "AD FS emulator: https://127.0.0.1:" in done.stdout
 
 
-def test_demo_wrong_password_without_terminal_is_one_line() -> None:
-    done = _run_without_terminal(_environment(AWSPROCESSCREDS_DEMO_PASSWORD="wrong horse"))
+@pytest.mark.parametrize(("args", "started", "provider", "refused"), IDPS)
+def test_demo_wrong_password_without_terminal_is_one_line(
+    args: tuple[str, ...], started: str, provider: str, refused: str
+) -> None:
+    environment = _environment(AWSPROCESSCREDS_DEMO_PASSWORD="wrong horse")
+    done = _run_without_terminal(environment, *args)
     assert done.returncode == 1
     lines = done.stderr.splitlines()
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith("demo: ")
-    assert REFUSED in lines[0]
+    assert refused in lines[0]
     assert "wrong horse" not in done.stderr + done.stdout
 
 
@@ -116,18 +132,6 @@ def test_demo_wrong_password_typed_on_a_terminal_is_one_line(tmp_path: Path) -> 
 # --- make demo IDP=entra ---------------------------------------------------------------------
 
 
-def test_entra_demo_logs_in_once_without_moto_or_test_tools() -> None:
-    done = _run_without_terminal(_environment(), "--idp", "entra")
-    assert done.returncode == 0, done.stderr
-    assert done.stderr == ""
-    assert "Entra ID emulator: https://127.0.0.1:" in done.stdout
-    assert "/saml2 -u alice@example.com -p entra -a " in done.stdout
-    calls = [line for line in done.stdout.splitlines() if " call " in line]
-    assert len(calls) == 2, done.stdout
-    assert all(ASSUMED in line for line in calls)
-    assert "logins at the IdP: 1" in done.stdout
-
-
 def test_entra_demo_shows_the_number_on_the_terminal_and_logs_in_once() -> None:
     child = pexpect.spawn(
         sys.executable,
@@ -149,17 +153,6 @@ def test_entra_demo_shows_the_number_on_the_terminal_and_logs_in_once() -> None:
     assert NUMBER not in after  # shown once: the second call is served from the cache
     assert after.count(ASSUMED) == 2
     assert "logins at the IdP: 1" in after
-
-
-def test_entra_demo_wrong_password_without_terminal_is_one_line() -> None:
-    environment = _environment(AWSPROCESSCREDS_DEMO_PASSWORD="wrong horse")
-    done = _run_without_terminal(environment, "--idp", "entra")
-    assert done.returncode == 1
-    lines = done.stderr.splitlines()
-    assert len(lines) == 1, done.stderr
-    assert lines[0].startswith("demo: ")
-    assert ENTRA_REFUSED in lines[0]
-    assert "wrong horse" not in done.stderr + done.stdout
 
 
 def test_demo_with_an_unknown_idp_is_one_line_and_exit_2() -> None:
