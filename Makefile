@@ -36,8 +36,11 @@ $(DEMO_VENV)/.installed: $(SOURCES)
 	$(DEMO_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-compile '.[demo]'
 	touch $@
 
+# `make demo IDP=entra` signs in at the Entra ID emulator instead (adfs or entra).
+IDP ?= adfs
+
 demo: $(DEMO_VENV)/.installed
-	$(DEMO_VENV)/bin/python scripts/demo.py
+	$(DEMO_VENV)/bin/python scripts/demo.py --idp $(IDP)
 
 # Prints the report and rewrites docs/performance.md from the run (naming the commit).
 bench: $(VENV)/.installed

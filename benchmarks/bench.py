@@ -1,17 +1,22 @@
 """`make bench`: the cache-hit hot path against a bare interpreter and awsprocesscreds 0.0.2.
 
 Sets up, in a throw-away directory, a virtualenv with the PyPI release
-``awsprocesscreds==0.0.2`` (the baseline), starts the AD FS and Okta emulators (HTTPS on
-127.0.0.1 with a throw-away CA) and moto as STS (HTTP on 127.0.0.1), and measures:
+``awsprocesscreds==0.0.2`` (the baseline), starts the AD FS, Okta and Entra ID emulators
+(HTTPS on 127.0.0.1 with a throw-away CA) and moto as STS (HTTP on 127.0.0.1), and
+measures:
 
 - cold logins (cache emptied before each run) of ours and of the baseline against the
-  same emulated AD FS 2.0 sign-in page, the only kind the baseline understands;
+  same emulated AD FS 2.0 sign-in page, the only kind the baseline understands, and of
+  ours against Entra ID (a managed user, without and with a Microsoft Authenticator
+  push), all interleaved;
 - cache hits of ours, of the baseline and of a bare ``python -c pass`` on the very
   interpreter our installed command runs on, interleaved round by round;
 - the peak RSS of each of those processes;
-- how many IdP logins 16 processes started at once with an empty cache cause;
-- the HTTP requests of one cold login per provider (from the emulators' request logs)
-  and the STS calls (from moto's state);
+- how many IdP logins 16 processes started at once with an empty cache cause (on AD FS
+  2.0, and for ours on Entra ID with a push);
+- the HTTP requests of one cold login per provider (from the emulators' request logs:
+  AD FS, Okta, Entra ID managed with a push, Entra ID federated through AD FS) and the
+  STS calls (from moto's state);
 - how long reading each hostile 5 MiB page of ``tests/emulators/hostile.py`` takes,
   each in a child with a hard time limit (``parsing.py``).
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from benchmarks.installs import BASELINE_REQUIREMENT
 from benchmarks.processes import Run, mb
-from benchmarks.tools import BASELINE, LABELS, OURS, PYTHON
+from benchmarks.tools import BASELINE, LABELS, OURS, PYTHON, SIGN_INS
 
 #: Targets of the issue: our median cache hit / python -c pass, 0.0.2 / ours, peak RSS.
 MAX_RATIO_TO_PYTHON = 1.5
@@ -158,31 +158,34 @@ def _cold_section(results: dict[str, Any]) -> str:
     if not cold:
         return "Cold login: not measured"
     some = next(iter(cold.values()))
-    parts = [f"Cold login (emptied cache; AD FS 2.0 emulator + moto STS; median of {some['n']}):"]
-    for name in (OURS, BASELINE):
+    parts = [f"Cold login (emptied cache; emulated IdP + moto STS; median of {some['n']}):"]
+    for name, sign_in in SIGN_INS.items():
+        head = f"  {LABELS[name]:<24}{sign_in:<27}"
         if name in cold:
             row = cold[name]
             parts.append(
-                f"  {LABELS[name]:<26}{row['median_ms']:>8.0f} ms "
+                f"{head}{row['median_ms']:>6.0f} ms "
                 f"(min {row['min_ms']:.0f}, max {row['max_ms']:.0f}), "
                 f"peak RSS {row['peak_rss_mb_max']:.1f} MB"
             )
-        else:
-            parts.append(f"  {LABELS[name]:<26}not measured")
+        elif name in (OURS, BASELINE):
+            parts.append(f"{head}not measured")
     return "\n".join(parts)
 
 
 def _parallel_section(results: dict[str, Any]) -> str:
     parallel = results["parallel"]
     parts = ["Parallel cold start (same profile, empty cache, all started at once):"]
-    for name in (OURS, BASELINE):
+    for name, sign_in in SIGN_INS.items():
         row = parallel.get(name)
+        head = f"  {LABELS[name]:<24}{sign_in:<27}"
         if row is None:
-            parts.append(f"  {LABELS[name]:<26}not measured")
+            if name in (OURS, BASELINE):
+                parts.append(f"{head}not measured")
             continue
         sts = "?" if row["sts_calls"] is None else row["sts_calls"]
         parts.append(
-            f"  {LABELS[name]:<26}{row['processes']} processes -> {row['idp_logins']} IdP "
+            f"{head}{row['processes']} processes -> {row['idp_logins']} IdP "
             f"logins, {sts} STS calls, {row['succeeded']} succeeded, "
             f"slowest {row['slowest_s']:.1f} s"
         )
@@ -206,7 +209,7 @@ def _round_trip_section(results: dict[str, Any]) -> list[str]:
     parts = ["HTTP requests of one cold login (IdP requests as seen by the emulator; STS):"]
     for label, tools in results["round_trips"].items():
         for name, row in tools.items():
-            head = f"  {label:<14}{LABELS[name]:<26}"
+            head = f"  {label:<28}{LABELS[name]:<24}"
             if not row["ok"]:
                 parts.append(f"{head}fails: {row['error']}")
                 continue

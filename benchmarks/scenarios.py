@@ -1,10 +1,13 @@
 """The measurements: cold logins, cache hits, parallel cold start, HTTP round trips.
 
 Contract: :func:`measure_all` starts the spawner, the emulators (AD FS 2.0, AD FS
-2016+ and Okta, HTTPS on 127.0.0.1 with a throw-away CA) and moto as STS, takes every
-measurement in turn and stops them all before it returns. It returns JSON-ready
-results: ``rss_floor_mb``, ``cache_hit`` and ``cold_login`` (summaries per command),
-``cache_hit_paired``, ``parallel`` and ``round_trips``. A baseline that cannot log in
+2016+, Okta and Entra ID, HTTPS on 127.0.0.1 with a throw-away CA) and moto as STS,
+takes every measurement in turn and stops them all before it returns. It returns
+JSON-ready results: ``rss_floor_mb``, ``cache_hit`` and ``cold_login`` (summaries per
+command: ours and 0.0.2 on AD FS 2.0, ours on Entra ID without and with a push),
+``cache_hit_paired``, ``parallel`` (the same AD FS 2.0 commands, and ours on Entra ID
+with a push) and ``round_trips`` (per sign-in: AD FS, Okta, Entra ID managed with a
+push and Entra ID federated through AD FS). A baseline that cannot log in
 against the emulators is dropped, with the reason in ``baseline.problem``. A run that
 prints no credentials, a cold login that does not log in at the IdP and call STS
 exactly once, and a cache hit that logs in raise :class:`BenchError`.
@@ -17,9 +20,11 @@ import shutil
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from benchmarks.entra import FEDERATED_USER, entra_args, start_entra
 from benchmarks.installs import Baseline
 from benchmarks.processes import BenchError, Command, Run, Spawner, mb
 from benchmarks.report import paired_ratios, summary
@@ -27,19 +32,35 @@ from benchmarks.tools import (
     BASELINE,
     LABELS,
     OURS,
+    OURS_ENTRA,
+    OURS_ENTRA_PUSH,
     PASSWORD,
     PYTHON,
     check_credentials,
     child_env,
     clear_cache,
+    describe,
     tool_args,
     with_args,
 )
 from tests.emulators import AdfsEmulator, MotoSts, OktaEmulator, make_tls
 from tests.emulators.adfs import LOGIN_PATH
+from tests.emulators.server import EmulatorServer
 
+_T = TypeVar("_T")
 #: Hard limit (seconds) on each process of the parallel cold start.
 PARALLEL_TIMEOUT = 180
+
+
+@dataclass(frozen=True)
+class Trip:
+    """One login whose HTTP requests are counted: ``seen`` returns the request log (of
+    one emulator, or the journal of several), ``args`` the command's login arguments."""
+
+    label: str
+    seen: Callable[[], list[tuple[str, str]]]
+    args: Sequence[str]
+    tools: Sequence[Command]
 
 
 def measure_all(
@@ -61,17 +82,19 @@ def measure_all(
     with ExitStack() as stack:
         spawner = Spawner(sys.executable, out_dir)
         stack.callback(spawner.close)
-        log("starting the AD FS 2.0, AD FS and Okta emulators and moto (STS)")
+        log("starting the AD FS 2.0, AD FS, Okta and Entra ID emulators and moto (STS)")
         sts = stack.enter_context(MotoSts())
         idp = stack.enter_context(Adfs2Emulator(tls, variant="adfs2"))
         modern = stack.enter_context(AdfsEmulator(tls))
         okta = stack.enter_context(OktaEmulator(tls))
+        entra = start_entra(stack, tls)
 
         def tool(name: str, script: Path, stdin: str = "") -> Command:
-            home = scratch / f"home-{name}"
+            # A home per command: emptying one's cache must not empty another's.
+            home = scratch / f"home-{name.replace(' ', '-')}"
             home.mkdir(exist_ok=True)
             env = child_env(home, tls.ca_file, sts.url)
-            if name == OURS:
+            if name != BASELINE:
                 env["AWSPROCESSCREDS_PASSWORD"] = PASSWORD
             return Command(name, (str(script),), env, stdin)
 
@@ -87,21 +110,38 @@ def measure_all(
                 log(f"baseline not measured: {baseline.problem}")
                 del tools[1:], adfs2_tools[1:]
 
-        log(f"cold logins: {args.cold_runs} per tool (+1 warm-up), interleaved")
-        cold = measure_cold(spawner, adfs2_tools, idp, args.cold_runs)
+        entra_plain = with_args(tool(OURS_ENTRA, ours_script), entra_args(entra.plain))
+        entra_push = with_args(tool(OURS_ENTRA_PUSH, ours_script), entra_args(entra.push))
+        logins = [
+            *((t, idp) for t in adfs2_tools),
+            (entra_plain, entra.plain),
+            (entra_push, entra.push),
+        ]
+        log(f"cold logins: {args.cold_runs} per command (+1 warm-up), interleaved")
+        cold = measure_cold(spawner, logins, args.cold_runs)
         log(f"cache hits: {args.rounds} rounds (+{args.warmup} warm-up), interleaved")
         hits = measure_hits(
             spawner, [bare, *adfs2_tools], idp, rounds=args.rounds, warmup=args.warmup, progress=log
         )
         log(f"parallel cold start: {args.parallel} processes per tool")
         parallel = {t.name: measure_parallel(spawner, t, idp, args.parallel) for t in adfs2_tools}
+        parallel[OURS_ENTRA_PUSH] = measure_parallel(spawner, entra_push, entra.push, args.parallel)
         log("HTTP requests of one cold login per provider")
-        flows = [
-            ("AD FS 2.0", idp, "adfs", idp.entry_url, tools),
-            ("AD FS 2016+", modern, "adfs", modern.entry_url, tools),
-            ("Okta", okta, "okta", okta.app_url, tools),
+        trips = [
+            Trip("AD FS 2.0", _log_of(idp), tool_args(idp.entry_url), tools),
+            Trip("AD FS 2016+", _log_of(modern), tool_args(modern.entry_url), tools),
+            Trip("Okta", _log_of(okta), tool_args(okta.app_url, "okta"), tools),
+            # 0.0.2 knows no Entra ID: ours alone.
+            Trip("Entra ID managed", _log_of(entra.plain), entra_args(entra.plain), tools[:1]),
+            Trip("Entra ID managed + push", _log_of(entra.push), entra_args(entra.push), tools[:1]),
+            Trip(
+                "Entra ID federated (AD FS)",
+                entra.journal.seen,
+                entra_args(entra.federated, user=FEDERATED_USER),
+                tools[:1],
+            ),
         ]
-        round_trips = measure_round_trips(spawner, flows)
+        round_trips = measure_round_trips(spawner, trips)
         return {
             "rss_floor_mb": rss_floor(spawner, tools[0].env),
             "cache_hit": {name: summary(runs) for name, runs in hits.items()},
@@ -132,21 +172,21 @@ def probe_login(spawner: Spawner, tool: Command) -> str | None:
 
 
 def measure_cold(
-    spawner: Spawner, tools: Sequence[Command], idp: AdfsEmulator, runs: int
+    spawner: Spawner, logins: Sequence[tuple[Command, EmulatorServer]], runs: int
 ) -> dict[str, list[Run]]:
-    """``runs`` cold logins per tool (one more as warm-up), interleaved, cache emptied
-    before each; each must log in exactly once at the IdP and call moto's STS once."""
-    results: dict[str, list[Run]] = {tool.name: [] for tool in tools}
+    """``runs`` cold logins per command (one more as warm-up), interleaved, cache emptied
+    before each; each must log in exactly once at its IdP and call moto's STS once."""
+    results: dict[str, list[Run]] = {tool.name: [] for tool, _ in logins}
     for round_ in range(runs + 1):
-        for tool in _rotated(tools, round_):
+        for tool, idp in _rotated(logins, round_):
             clear_cache(tool)
             before, calls = idp.logins, sts_calls()
             run = spawner.one(tool)
-            check_credentials(run, f"cold login of {LABELS[tool.name]}")
+            check_credentials(run, f"cold login of {describe(tool.name)}")
             if idp.logins != before + 1:
-                raise BenchError(f"{LABELS[tool.name]}: {idp.logins - before} IdP logins, not 1")
+                raise BenchError(f"{describe(tool.name)}: {idp.logins - before} IdP logins, not 1")
             if _delta(sts_calls(), calls) not in (1, None):
-                raise BenchError(f"{LABELS[tool.name]} did not call the local STS once")
+                raise BenchError(f"{describe(tool.name)} did not call the local STS once")
             if round_ > 0:
                 results[tool.name].append(run)
     return results
@@ -182,7 +222,7 @@ def measure_hits(
 
 
 def measure_parallel(
-    spawner: Spawner, tool: Command, idp: AdfsEmulator, processes: int
+    spawner: Spawner, tool: Command, idp: EmulatorServer, processes: int
 ) -> dict[str, Any]:
     """Start ``processes`` copies at once with an empty cache; count the IdP logins."""
     clear_cache(tool)
@@ -199,18 +239,16 @@ def measure_parallel(
     }
 
 
-def measure_round_trips(
-    spawner: Spawner, flows: Sequence[tuple[str, Any, str, str, Sequence[Command]]]
-) -> dict[str, dict[str, Any]]:
-    """One uncached login per (provider, tool): the IdP requests and the STS calls."""
+def measure_round_trips(spawner: Spawner, trips: Sequence[Trip]) -> dict[str, dict[str, Any]]:
+    """One uncached login per (trip, tool): the IdP requests and the STS calls."""
     found: dict[str, dict[str, Any]] = {}
-    for label, emulator, provider, endpoint, tools in flows:
-        found[label] = {}
-        for tool in tools:
-            seen, calls = len(emulator.requests_seen), sts_calls()
-            run = spawner.one(with_args(tool, tool_args(endpoint, provider, "--no-cache")))
-            requests = [f"{method} {path}" for method, path in emulator.requests_seen[seen:]]
-            found[label][tool.name] = {
+    for trip in trips:
+        found[trip.label] = {}
+        for tool in trip.tools:
+            seen, calls = len(trip.seen()), sts_calls()
+            run = spawner.one(with_args(tool, [*trip.args, "--no-cache"]))
+            requests = [f"{method} {path}" for method, path in trip.seen()[seen:]]
+            found[trip.label][tool.name] = {
                 "ok": run.exit == 0,
                 "error": None if run.exit == 0 else run.failure(),
                 "idp_requests": requests,
@@ -219,7 +257,11 @@ def measure_round_trips(
     return found
 
 
-def _rotated(items: Sequence[Command], round_: int) -> list[Command]:
+def _log_of(emulator: EmulatorServer) -> Callable[[], list[tuple[str, str]]]:
+    return lambda: emulator.requests_seen
+
+
+def _rotated(items: Sequence[_T], round_: int) -> list[_T]:
     shift = round_ % len(items)
     return [*items[shift:], *items[:shift]]
 

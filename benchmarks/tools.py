@@ -1,7 +1,9 @@
 """The commands compared, and the sandbox every one of them runs in.
 
 Contract: ``OURS``, ``BASELINE`` and ``PYTHON`` name the three commands everywhere (in
-the results and their JSON keys); ``LABELS`` is how the report names them.
+the results and their JSON keys), ``OURS_ENTRA`` and ``OURS_ENTRA_PUSH`` ours signing
+in at Entra ID; ``LABELS`` is how the report names them, ``SIGN_INS`` where each signs
+in (:func:`describe` says both).
 :func:`child_env` builds a child's whole environment: a throw-away HOME and AWS config,
 the emulators' CA, moto's STS on 127.0.0.1, and proxies that lead nowhere for anything
 else. :func:`tool_args` and :func:`with_args` add the login both tools understand;
@@ -24,10 +26,21 @@ PASSWORD = "correct horse"
 ROLE_ARN = "arn:aws:iam::123456789012:role/Dev"
 
 OURS, BASELINE, PYTHON = "ours", "0.0.2", "python -c pass"
+#: Our command signing in at Entra ID: a managed user without, and with, a push.
+OURS_ENTRA, OURS_ENTRA_PUSH = "ours entra", "ours entra push"
 LABELS = {
     OURS: "awsprocesscreds (ours)",
     BASELINE: "awsprocesscreds 0.0.2",
     PYTHON: "python -c pass",
+    OURS_ENTRA: "awsprocesscreds (ours)",
+    OURS_ENTRA_PUSH: "awsprocesscreds (ours)",
+}
+#: Where each command signs in, in the cold-login and parallel tables (in this order).
+SIGN_INS = {
+    OURS: "AD FS 2.0",
+    BASELINE: "AD FS 2.0",
+    OURS_ENTRA: "Entra ID, password",
+    OURS_ENTRA_PUSH: "Entra ID, password + push",
 }
 
 #: Variables passed on to the children; everything else (AWS_*, proxies, PYTHON*) is not.
@@ -68,8 +81,13 @@ def with_args(command: Command, args: Sequence[str]) -> Command:
     return Command(command.name, (*command.argv, *args), command.env, command.stdin)
 
 
-def tool_args(endpoint: str, provider: str = "adfs", *extra: str) -> list[str]:
-    return ["-e", endpoint, "-u", USER, "-p", provider, "-a", ROLE_ARN, *extra]
+def tool_args(endpoint: str, provider: str = "adfs", *extra: str, user: str = USER) -> list[str]:
+    return ["-e", endpoint, "-u", user, "-p", provider, "-a", ROLE_ARN, *extra]
+
+
+def describe(name: str) -> str:
+    """A command and where it signs in, for messages: "awsprocesscreds (ours) on AD FS 2.0"."""
+    return f"{LABELS[name]} on {SIGN_INS[name]}" if name in SIGN_INS else LABELS[name]
 
 
 def check_credentials(run: Run, what: str) -> None:

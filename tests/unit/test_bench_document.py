@@ -11,11 +11,24 @@ from typing import Any
 import pytest
 
 from benchmarks.document import DOCUMENT, MARKER, TEMPLATE, render_document, source_revision
-from benchmarks.tools import BASELINE, OURS, PYTHON
+from benchmarks.report import render as render_report
+from benchmarks.tools import BASELINE, OURS, OURS_ENTRA, OURS_ENTRA_PUSH, PYTHON
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKOUT = "/home/dev/src/awsprocesscreds"
 SCRATCH = "/var/scratch"
+
+
+ENTRA_PUSH_REQUESTS = [
+    "GET /t/saml2",
+    "POST /common/GetCredentialType",
+    "POST /common/login",
+    "POST /common/SAS/BeginAuth",
+    "POST /common/SAS/EndAuth",
+    "POST /common/SAS/ProcessAuth",
+    "POST /kmsi",
+]
+FEDERATED_REQUESTS = ["GET /t/saml2", "GET /adfs/ls/", "POST /adfs/ls/", "POST /login.srf"]
 
 
 def _summary(median: float, rss: float = 9.3) -> dict[str, Any]:
@@ -41,7 +54,12 @@ def results(*, commit: str | None = "abc1234", dirty: bool = False) -> dict[str,
             BASELINE: _summary(222.9, 39.0),
         },
         "cache_hit_paired": {"ours / python -c pass": 1.12, "0.0.2 / ours": 15.5},
-        "cold_login": {OURS: _summary(523.0, 52.3), BASELINE: _summary(424.0, 49.1)},
+        "cold_login": {
+            OURS: _summary(523.0, 52.3),
+            BASELINE: _summary(424.0, 49.1),
+            OURS_ENTRA: _summary(561.0, 52.8),
+            OURS_ENTRA_PUSH: _summary(1074.0, 53.1),
+        },
         "parallel": {
             OURS: {
                 "processes": 16,
@@ -59,10 +77,20 @@ def results(*, commit: str | None = "abc1234", dirty: bool = False) -> dict[str,
                 "failures": [f"exit 1: KeyError in {SCRATCH}/home-2/cache"],
                 "slowest_s": 3.1,
             },
+            OURS_ENTRA_PUSH: {
+                "processes": 16,
+                "idp_logins": 1,
+                "sts_calls": 1,
+                "succeeded": 16,
+                "failures": [],
+                "slowest_s": 2.7,
+            },
         },
         "round_trips": {
             "AD FS 2.0": {OURS: trip, BASELINE: trip},
             "AD FS 2016+": {OURS: trip, BASELINE: {**trip, "ok": False, "error": "no field"}},
+            "Entra ID managed + push": {OURS: {**trip, "idp_requests": ENTRA_PUSH_REQUESTS}},
+            "Entra ID federated (AD FS)": {OURS: {**trip, "idp_requests": FEDERATED_REQUESTS}},
         },
         "meta": {
             "python": "3.11.7",
@@ -104,12 +132,54 @@ def test_document_names_the_commit_and_the_numbers() -> None:
     assert "| awsprocesscreds (ours) | 15.5 ms | 14.5 ms | 17.5 ms | 1.18x | 9.3 MB |" in document
     assert "| awsprocesscreds 0.0.2 | 222.9 ms |" in document
     assert "| rss | 9.30 | < 20 MB | **missed** |" in document
-    assert "| awsprocesscreds 0.0.2 | 16 | 15 | 15 | 15 | 3.1 s |" in document
+    assert "| awsprocesscreds 0.0.2 | AD FS 2.0 | 16 | 15 | 15 | 15 | 3.1 s |" in document
     assert "| AD FS 2016+ | awsprocesscreds 0.0.2 | fails: no field | - |" in document
     assert "Baseline: awsprocesscreds 0.0.2 (with botocore 1.44.5)." in document
     assert MARKER not in document
     # The method text of the template is kept around the results.
     assert "## What is measured, and how" in document
+
+
+def test_document_shows_entra_beside_adfs() -> None:
+    document = render()
+    # Cold logins: ours on Entra ID, without and with a push, beside both tools on AD FS.
+    assert "| awsprocesscreds (ours) | AD FS 2.0 | 523 ms | 522 ms | 525 ms | 52.3 MB |" in document
+    assert "| awsprocesscreds 0.0.2 | AD FS 2.0 | 424 ms |" in document
+    assert "| awsprocesscreds (ours) | Entra ID, password | 561 ms |" in document
+    assert "| awsprocesscreds (ours) | Entra ID, password + push | 1074 ms |" in document
+    # Parallel cold start with a push: one login, so one push to approve.
+    row = "| awsprocesscreds (ours) | Entra ID, password + push | 16 | 1 | 1 | 16 | 2.7 s |"
+    assert row in document
+    # Round trips of a managed login with a push, and of a federated one through AD FS.
+    managed = "| Entra ID managed + push | awsprocesscreds (ours) | 7: `GET /t/saml2`, "
+    assert managed in document
+    assert "`POST /common/SAS/EndAuth`, `POST /common/SAS/ProcessAuth`, `POST /kmsi` | 1 |" in (
+        document
+    )
+    federated = (
+        "| Entra ID federated (AD FS) | awsprocesscreds (ours) | 4: `GET /t/saml2`, "
+        "`GET /adfs/ls/`, `POST /adfs/ls/`, `POST /login.srf` | 1 |"
+    )
+    assert federated in document
+    printed = render_report(results())
+    assert re.search(
+        r"\(ours\) +Entra ID, password \+ push +1074 ms \(min 1073, max 1076\)", printed
+    )
+    assert re.search(
+        r"Entra ID federated \(AD FS\) +awsprocesscreds \(ours\) +4 IdP \+ 1 STS", printed
+    )
+
+
+def test_results_without_entra_rows_still_render() -> None:
+    """A run that measured no Entra ID login (older JSON) shows no empty Entra rows."""
+    older = results()
+    for name in (OURS_ENTRA, OURS_ENTRA_PUSH):
+        del older["cold_login"][name]
+        older["parallel"].pop(name, None)
+    document = render_document(older, TEMPLATE.read_text(encoding="utf-8"), HIDE)
+    assert "| awsprocesscreds (ours) | AD FS 2.0 | 523 ms |" in document
+    assert "| Entra ID, password" not in document
+    assert "| awsprocesscreds (ours) | Entra ID" not in document
 
 
 def test_document_says_when_the_tree_had_uncommitted_changes() -> None:
