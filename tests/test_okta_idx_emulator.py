@@ -123,9 +123,15 @@ def test_sign_in_page_holds_a_fresh_escaped_state_token(
         assert names(doc) == ["identify", "cancel"]
         fields = [f["name"] for f in form(doc, "identify")["value"]]
         assert fields == ["identifier", "rememberMe", "stateHandle"]
-        again = post(http, f"{idp.url}/idp/idx/introspect", {"stateToken": token})
-        assert (again.status_code, keys(again.json())) == (401, ["idx.session.expired"])
-        assert idp.introspects == 2
+        # The same token again: where that sign-in stands, not a new one.
+        again = post(http, f"{idp.url}/idp/idx/introspect", {"stateToken": token}).json()
+        assert again["stateHandle"] == doc["stateHandle"]
+        act(http, doc, "identify", identifier=USER)
+        now = post(http, f"{idp.url}/idp/idx/introspect", {"stateToken": token}).json()
+        assert names(now) == ["challenge-authenticator", "cancel"]
+        unknown = post(http, f"{idp.url}/idp/idx/introspect", {"stateToken": "00nope"})
+        assert (unknown.status_code, keys(unknown.json())) == (401, ["idx.session.expired"])
+        assert idp.introspects == 4
 
 
 def test_js_escape_writes_every_dash_as_x2d() -> None:
@@ -510,3 +516,16 @@ def test_device_flow_unknown_client_and_assurance(http: requests.Session, tls: T
 def test_unknown_options_are_refused(tls: TestTls, option: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match=next(iter(option))):
         OktaIdxEmulator(tls, **option)
+
+
+def test_push_never_answered_stays_pending_and_cancel_ends_it(
+    http: requests.Session, tls: TestTls
+) -> None:
+    with OktaIdxEmulator(tls, authenticators=["okta_verify_push"], push_outcome="never") as idp:
+        doc = signed_in(http, idp)
+        answers = [act(http, doc, "challenge-poll") for _ in range(5)]
+        assert {(a.status_code, names(a.json())[0]) for a in answers} == {(200, "challenge-poll")}
+        assert act(http, doc, "cancel").status_code == 200
+        after = act(http, doc, "challenge-poll")
+        assert (after.status_code, keys(after.json())) == (401, ["idx.session.expired"])
+        assert (idp.polls, idp.logins) == (5, 0)

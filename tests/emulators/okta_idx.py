@@ -28,7 +28,6 @@ from urllib.parse import urlencode
 from tests.emulators import okta_json as classic
 from tests.emulators import okta_pages
 from tests.emulators.messages import Request, Response
-from tests.emulators.okta import DEFAULT_APP_PATH
 from tests.emulators.okta_idx_device import DEVICE_OUTCOMES, DeviceFlow, DeviceSettings
 from tests.emulators.okta_idx_flow import PUSH_OUTCOMES, UNPERFORMABLE, IdxFlow, IdxSettings
 from tests.emulators.okta_idx_json import AUTHENTICATORS
@@ -44,6 +43,8 @@ IDX_PATH = re.compile(
     r"challenge/poll|cancel)$"
 )
 ISSUER = "http://www.okta.com/exk1b2c3d4EXAMPLE"
+#: The same as OktaEmulator's, without importing it (and pyotp).
+DEFAULT_APP_PATH = "/home/amazon_aws/0oa1b2c3d4EXAMPLE/272"
 
 
 class OktaIdxEmulator(EmulatorServer):

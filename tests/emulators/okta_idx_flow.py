@@ -13,7 +13,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from tests.emulators import okta_idx_blocked as blocked
@@ -23,14 +23,6 @@ from tests.emulators.messages import Response
 TRANSACTION_SECONDS = 600
 UNPERFORMABLE = (None, *blocked.KINDS)
 PUSH_OUTCOMES = ("approve", "reject", "never")
-#: i18n keys and texts of the refusals (see the report to the client's author).
-WRONG_PASSWORD = ("Authentication failed", "errors.E0000004")
-LOCKED = ("Your account is locked. Please contact your administrator.", "errors.E0000119")
-WRONG_CODE = ("Invalid code. Try again.", "api.authn.error.PASSCODE_INVALID")
-REJECTED = ("You have chosen to reject this login.", "oie.okta_verify.push.rejected")
-EXPIRED = ("The session has expired.", "idx.session.expired")
-BAD_REQUEST = ("The request body was not well-formed.", "errors.E0000003")
-BAD_STEP = ("The request is not valid in the current state.", "idx.invalid.remediation")
 
 
 @dataclass(frozen=True)
@@ -60,7 +52,6 @@ class _Transaction:
     kind: str = ""  # the authenticator kind being challenged
     calls: int = 0
     polls: int = 0
-    messages: list[dict[str, Any]] = field(default_factory=list)
 
 
 class IdxFlow:
@@ -81,7 +72,7 @@ class IdxFlow:
         self._url, self._bump = url, bump
         self._challenged, self._succeeded = challenged, succeeded
         self._lock = threading.RLock()
-        self._state_tokens: set[str] = set()
+        self._state_tokens: dict[str, str] = {}  # page stateToken -> its state handle
         self._transactions: dict[str, _Transaction] = {}
 
     def new_state_token(self) -> str:
@@ -89,19 +80,19 @@ class IdxFlow:
         writes JavaScript-escaped)."""
         token = f"00{secrets.token_urlsafe(12)}-{secrets.token_urlsafe(12)}"
         with self._lock:
-            self._state_tokens.add(token)
+            self._state_tokens[token] = ""
         return token
 
     def handle(self, step: str, body: dict[str, Any] | None) -> Response:
         """Answer a POST to /idp/idx/<step> (introspect, identify, challenge,
         challenge/answer, challenge/poll, cancel) with the JSON `body`."""
         if body is None:
-            return _answer(idx.terminal_error(*BAD_REQUEST), 400)
+            return _answer(idx.terminal_error(*idx.BAD_REQUEST), 400)
         if step == "introspect":
             self._bump("introspects")
             token = body.get("stateToken")
             if isinstance(token, str):
-                return self._introspect(token)
+                body = {"stateHandle": self._introspected(token)}
         with self._lock:
             tx = self._transactions.get(str(body.get("stateHandle")))
             if tx is not None:
@@ -111,7 +102,7 @@ class IdxFlow:
                     del self._transactions[tx.handle]
                     tx = None
         if tx is None:
-            return _answer(idx.terminal_error(*EXPIRED), 401)
+            return _answer(idx.terminal_error(*idx.EXPIRED), 401)
         if step == "cancel":
             with self._lock:
                 self._transactions.pop(tx.handle, None)
@@ -126,23 +117,24 @@ class IdxFlow:
             return self._poll(tx)
         return self._document(tx)  # introspect with a stateHandle: where we are
 
-    def _introspect(self, token: str) -> Response:
+    def _introspected(self, token: str) -> str:
+        """The state handle of the page's `token`: a new transaction on the first
+        introspect, the same one after (Okta answers where the sign-in stands)."""
         with self._lock:
-            if token not in self._state_tokens:
-                return _answer(idx.terminal_error(*EXPIRED), 401)
-            self._state_tokens.discard(token)
-            handle = f"02{secrets.token_urlsafe(18)}~c.{secrets.token_urlsafe(9)}"
-            tx = _Transaction(handle, time.time() + TRANSACTION_SECONDS, calls=1)
-            self._transactions[handle] = tx
-        return self._document(tx)
+            handle = self._state_tokens.get(token)
+            if handle == "":
+                handle = f"02{secrets.token_urlsafe(18)}~c.{secrets.token_urlsafe(9)}"
+                self._state_tokens[token] = handle
+                self._transactions[handle] = _Transaction(handle, time.time() + TRANSACTION_SECONDS)
+            return handle or ""
 
     def _identify(self, tx: _Transaction, body: dict[str, Any]) -> Response:
         if tx.step != "identify":
-            return self._document(tx, idx.message(*BAD_STEP), 400)
+            return self._document(tx, idx.message(*idx.BAD_STEP), 400)
         self._bump("identifies")
         user = body.get("identifier")
         if not isinstance(user, str) or not user:
-            return self._document(tx, idx.message(*WRONG_PASSWORD), 400)
+            return self._document(tx, idx.message(*idx.WRONG_PASSWORD), 400)
         tx.user = user
         if self.settings.password_in_identify:
             refused = self._check_password(tx, _passcode(body))
@@ -159,9 +151,9 @@ class IdxFlow:
     def _check_password(self, tx: _Transaction, password: str | None) -> Response | None:
         self._bump("password_answers")
         if self.settings.user_status.get(tx.user) == "LOCKED_OUT":
-            return self._document(tx, idx.message(*LOCKED), 403)
+            return self._document(tx, idx.message(*idx.LOCKED), 403)
         if self.settings.users.get(tx.user) != password or password is None:
-            return self._document(tx, idx.message(*WRONG_PASSWORD), 400)
+            return self._document(tx, idx.message(*idx.WRONG_PASSWORD), 400)
         return None
 
     def _after_password(self, tx: _Transaction) -> Response:
@@ -180,15 +172,15 @@ class IdxFlow:
         if tx.step == "code":
             self._bump("code_answers")
             if _passcode(body) != self.settings.otp_code:
-                return self._document(tx, None, 400, field_error=idx.message(*WRONG_CODE))
+                return self._document(tx, None, 400, field_error=idx.message(*idx.WRONG_CODE))
             return self._success(tx)
         if tx.step == "webauthn":
-            return self._document(tx, idx.message(*WRONG_CODE), 400)
-        return self._document(tx, idx.message(*BAD_STEP), 400)
+            return self._document(tx, idx.message(*idx.WRONG_CODE), 400)
+        return self._document(tx, idx.message(*idx.BAD_STEP), 400)
 
     def _select(self, tx: _Transaction, body: dict[str, Any]) -> Response:
         if tx.step not in ("select", "code", "poll"):
-            return self._document(tx, idx.message(*BAD_STEP), 400)
+            return self._document(tx, idx.message(*idx.BAD_STEP), 400)
         self._bump("challenges")
         chosen = body.get("authenticator")
         chosen = chosen if isinstance(chosen, dict) else {}
@@ -219,7 +211,7 @@ class IdxFlow:
 
     def _poll(self, tx: _Transaction) -> Response:
         if tx.step != "poll":
-            return self._document(tx, idx.message(*BAD_STEP), 400)
+            return self._document(tx, idx.message(*idx.BAD_STEP), 400)
         self._bump("polls")
         tx.polls += 1
         outcome = self.settings.push_outcome
@@ -228,7 +220,7 @@ class IdxFlow:
         if outcome == "approve":
             return self._success(tx)
         tx.step = "select"  # a rejected push may be sent again
-        return self._document(tx, idx.message(*REJECTED), 403)
+        return self._document(tx, idx.message(*idx.REJECTED), 403)
 
     def _success(self, tx: _Transaction) -> Response:
         short = tx.handle.partition("~")[0]

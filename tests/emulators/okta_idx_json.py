@@ -14,6 +14,15 @@ from typing import Any
 #: Content-Type of every IDX answer (and what the client sends).
 IDX_TYPE = "application/ion+json; okta-version=1.0.0"
 ACCEPTS = "application/json; okta-version=1.0.0"
+#: (message, i18n key) of the refusals the emulator answers.
+WRONG_PASSWORD = ("Authentication failed", "errors.E0000004")
+LOCKED = ("Your account is locked. Please contact your administrator.", "errors.E0000119")
+WRONG_CODE = ("Invalid code. Try again.", "api.authn.error.PASSCODE_INVALID")
+REJECTED = ("You have chosen to reject this login.", "oie.okta_verify.push.rejected")
+EXPIRED = ("The session has expired.", "idx.session.expired")
+BAD_REQUEST = ("The request body was not well-formed.", "errors.E0000003")
+BAD_STEP = ("The request is not valid in the current state.", "idx.invalid.remediation")
+
 USER_ID = "00ub0oNGTSWTBKOLGLNR"
 PASSWORD_ID = "autPassword0EXAMPLE1"
 PASSWORD_ENROLLMENT = {
