@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from tests.emulators.entra import EntraEmulator
     from tests.emulators.messages import Request, Response
     from tests.emulators.okta import OktaEmulator
+    from tests.emulators.okta_idx import OktaIdxEmulator
     from tests.emulators.saml import DEFAULT_ROLE, build_saml_response
     from tests.emulators.server import EmulatorServer
     from tests.emulators.sts import MotoSts
@@ -31,6 +32,7 @@ _HOMES = {
     "EmulatorServer": "server",
     "MotoSts": "sts",
     "OktaEmulator": "okta",
+    "OktaIdxEmulator": "okta_idx",
     "Request": "messages",
     "Response": "messages",
     "TestTls": "tls",
@@ -45,6 +47,7 @@ __all__ = [
     "EntraEmulator",
     "MotoSts",
     "OktaEmulator",
+    "OktaIdxEmulator",
     "Request",
     "Response",
     "TestTls",

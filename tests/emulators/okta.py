@@ -8,6 +8,7 @@ Routes (all on https://127.0.0.1:PORT):
 - `GET APP` (`app_path`): the SAMLResponse page with a session (`sid` cookie, or a
   single-use `onetimetoken` / `sessionToken` query parameter), else 302 to the login page.
 - `GET /login/default`: the HTML sign-in page (a failed login, not a page to scrape).
+- `GET /.well-known/okta-organization`: `"pipeline": "v1"` (404 with `well_known=False`).
 """
 
 from __future__ import annotations
@@ -51,13 +52,15 @@ class OktaEmulator(EmulatorServer):
 
     Counters: `logins` (SAMLResponse pages served), `authn_calls` (every POST to
     /api/v1/authn, rate-limited ones included), `push_polls` (push verify POSTs after the
-    one that sent the push), `verify_calls`, `codes_sent` (sms/call/email challenges).
+    one that sent the push), `verify_calls`, `codes_sent` (sms/call/email challenges),
+    `well_known_gets` (engine detection GETs answered, 404s not counted).
     """
 
     authn_calls = Count()
     push_polls = Count()
     verify_calls = Count()
     codes_sent = Count()
+    well_known_gets = Count()
 
     def __init__(
         self,
@@ -84,6 +87,7 @@ class OktaEmulator(EmulatorServer):
         charset: str = "utf-8",
         error_summary: str | None = None,
         factor_profiles: Mapping[str, Mapping[str, str]] | None = None,
+        well_known: bool = True,
         hang: bool = False,
     ) -> None:
         """Raises ValueError on an unknown factor, user status, outcome or option.
@@ -121,6 +125,7 @@ class OktaEmulator(EmulatorServer):
         self.charset = charset
         self.error_summary = error_summary
         self.factor_profiles = {k: dict(v) for k, v in (factor_profiles or {}).items()}
+        self.well_known = well_known
         self._factor_kinds = {api.factor_id(k, i): k for i, k in enumerate(self.factors)}
         self._transactions: dict[str, _Transaction] = {}
         self._session_tokens: dict[str, str] = {}
@@ -155,6 +160,10 @@ class OktaEmulator(EmulatorServer):
             return self._app(request)
         if route == ("GET", "/login/default"):
             return Response.html(pages.login_page())
+        if route == ("GET", "/.well-known/okta-organization") and self.well_known:
+            self._bump("well_known_gets")
+            links = {"organization": {"href": self.url}}
+            return Response.json({"id": "00o1b2c3d4EXAMPLE", "pipeline": "v1", "_links": links})
         return Response.html(pages.not_found_page(request.path), 404)
 
     def _authn(self, request: Request) -> Response:
