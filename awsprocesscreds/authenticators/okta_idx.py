@@ -104,7 +104,12 @@ class IdxSignIn:
         offered = {step.name: step for step in idx.remediations(document)}
         handle = idx.state_handle(document) or ""
         log.debug("Okta offers: %s", ", ".join(offered) or "nothing")
-        if "challenge-poll" in offered and self._chose("push"):
+        if has_captcha(document):
+            raise MfaError(
+                f"Okta's sign-in asks for a CAPTCHA (captcha), which needs a browser; {DEVICE_FLOW}"
+            )
+        # A lone authenticator is challenged without a choice: its poll is ours too.
+        if "challenge-poll" in offered and (self.chosen is None or self._chose("push")):
             return (yield from self._poll(offered["challenge-poll"], document, handle))
         if "challenge-authenticator" in offered:
             step = offered["challenge-authenticator"]
@@ -122,11 +127,10 @@ class IdxSignIn:
                 "then try again"
             )
         blocked = next((name for name in offered if name in _BROWSER_ONLY_STEPS), None)
-        if blocked is not None or has_captcha(document):
-            what = _BROWSER_ONLY_STEPS.get(blocked or "", "a CAPTCHA")
+        if blocked is not None:
             raise MfaError(
-                f"Okta's sign-in asks for {what} ({blocked or 'captcha'}), which needs a "
-                f"browser; {DEVICE_FLOW}"
+                f"Okta's sign-in asks for {_BROWSER_ONLY_STEPS[blocked]} ({blocked}), which "
+                f"needs a browser; {DEVICE_FLOW}"
             )
         raise IdpResponseError(
             "Okta's sign-in offered no step this tool can take ("
