@@ -106,7 +106,8 @@ class IdxSignIn:
         log.debug("Okta offers: %s", ", ".join(offered) or "nothing")
         if has_captcha(document):
             raise MfaError(
-                f"Okta's sign-in asks for a CAPTCHA (captcha), which needs a browser; {DEVICE_FLOW}"
+                "Okta asks for a CAPTCHA (captcha), which cannot be done from a terminal; "
+                + DEVICE_FLOW
             )
         # A lone authenticator is challenged without a choice: its poll is ours too.
         if "challenge-poll" in offered and (self.chosen is None or self._chose("push")):
@@ -129,8 +130,8 @@ class IdxSignIn:
         blocked = next((name for name in offered if name in _BROWSER_ONLY_STEPS), None)
         if blocked is not None:
             raise MfaError(
-                f"Okta's sign-in asks for {_BROWSER_ONLY_STEPS[blocked]} ({blocked}), which "
-                f"needs a browser; {DEVICE_FLOW}"
+                f"Okta asks for {_BROWSER_ONLY_STEPS[blocked]} ({blocked}), which cannot be "
+                f"done from a terminal; {DEVICE_FLOW}"
             )
         raise IdpResponseError(
             "Okta's sign-in offered no step this tool can take ("
@@ -176,8 +177,8 @@ class IdxSignIn:
         kind = idx.current_type(document)
         if kind in _BROWSER_ONLY_TYPES:
             raise MfaError(
-                f"Okta's sign-in asks for {_BROWSER_ONLY_TYPES[kind]}, which needs a browser; "
-                + DEVICE_FLOW
+                f"Okta asks for {_BROWSER_ONLY_TYPES[kind]}, which cannot be done from a "
+                f"terminal; {DEVICE_FLOW}"
             )
         name = idx.current_name(document)
         for attempt in range(1, MAX_CODE_ATTEMPTS + 1):
@@ -196,7 +197,7 @@ class IdxSignIn:
             if attempt < MAX_CODE_ATTEMPTS:
                 yield Notify("That code was not accepted; try again.")
             handle = idx.state_handle(answer) or handle
-        raise MfaError(f"Okta refused the code {MAX_CODE_ATTEMPTS} times; run again")
+        raise MfaError(f"Okta refused the one-time code {MAX_CODE_ATTEMPTS} times; run again")
 
     def _poll(
         self, step: Remediation, document: Mapping[str, Any], handle: str

@@ -256,8 +256,8 @@ def choose_factor(options: list[Choice], wanted: str | None) -> Flow[Choice]:
             BROWSER_ONLY.get(choice.method_type, choice.method_type) for choice in options
         )
         raise MfaError(
-            f"Okta's policy for the AWS app allows only second factors a terminal cannot use "
-            f"({names or 'none'}); {DEVICE_FLOW}"
+            f"Okta asks for {names or 'a second factor'}, which cannot be done from a "
+            f"terminal (the AWS app's policy allows no other factor); {DEVICE_FLOW}"
         )
     if wanted is not None:
         matching = [choice for choice in usable if choice.factor == wanted]

@@ -25,16 +25,14 @@ def step_error(status: int, document: Mapping[str, Any], sending: str) -> Except
     keys = " ".join(key for _, key in found).lower()
     if "locked" in keys or "e0000119" in keys or "locked" in text.lower():
         return AccountLocked(
-            f"Okta says the account is locked ({text}); unlock it (or ask your administrator), "
+            "Okta says the account is locked out; unlock it (or ask your administrator), "
             "then try again"
         )
     if "expired" in keys or status == 401:
-        return MfaError(
-            f"the Okta sign-in expired before it was completed ({text}); run the command again"
-        )
+        return MfaError("the Okta login expired before it was completed; run the command again")
     if sending == "password":
         return AuthenticationError(
-            f"Okta refused the sign-in ({text}); check the username (-u) and the password"
+            f"Okta refused the login ({text}); check the username (-u) and password"
         )
     if sending == "push":
         if "reject" in keys or "reject" in text.lower():

@@ -171,7 +171,7 @@ def test_three_wrong_codes(tls: TestTls, env: dict[str, str], tmp_path: Path) ->
             [PASSWORD_PROMPT, (r"code: ", "000001"), (r"code: ", "000002"), (r"code: ", "000003")],
         )
         assert idp.code_answers == 3
-    assert "Okta refused the code 3 times" in run.error_line()
+    assert "Okta refused the one-time code 3 times" in run.error_line()
 
 
 def test_a_totp_code_from_the_environment(tls: TestTls, env: dict[str, str]) -> None:
@@ -191,8 +191,8 @@ def test_a_wrong_password_is_one_line_and_recorded(
     with OktaIdxEmulator(tls) as idp:
         run = run_cli(okta(idp.app_url), env, tmp_path, [(r"Okta password for ", "wrong")])
         assert idp.password_answers == 1
-    assert "Okta refused the sign-in" in run.error_line()
-    assert "check the username (-u) and the password" in run.error_line()
+    assert "Okta refused the login" in run.error_line()
+    assert "check the username (-u) and password" in run.error_line()
     notes = list((home / ".aws" / "awsprocesscreds" / "cache").glob("*.failed"))
     assert len(notes) == 1
 

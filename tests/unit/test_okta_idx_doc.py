@@ -227,7 +227,13 @@ def test_a_hostile_document_is_read_in_bounded_time() -> None:
     [
         (400, "errors.E0000004", "password", AuthenticationError, "check the username"),
         (403, "oie.authenticator.password.locked", "password", AccountLocked, "locked"),
-        (401, "idx.session.expired", "code", MfaError, "expired before it was completed"),
+        (
+            401,
+            "idx.session.expired",
+            "code",
+            MfaError,
+            "Okta login expired before it was completed",
+        ),
         (400, "oie.okta_verify.push.rejected", "push", MfaError, "rejected on the phone"),
     ],
 )
