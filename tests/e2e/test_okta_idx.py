@@ -4,7 +4,9 @@ and the device-authorization flow with a stand-in for the person's browser."""
 
 from __future__ import annotations
 
+import configparser
 import re
+import shlex
 import ssl
 import sys
 import urllib.request
@@ -395,3 +397,13 @@ def test_client_id_does_not_apply_to_adfs(env: dict[str, str]) -> None:
     args = ["-e", "https://adfs.example.test/", "-u", USER, "-p", "adfs"]
     run = run_without_terminal([*args, "--okta-client-id", CLIENT], env)
     assert "--okta-client-id does not apply to the adfs provider" in run.error_line()
+
+
+def test_configure_writes_the_device_flow_options(env: dict[str, str]) -> None:
+    url = "https://org.example.test/home/amazon_aws/0oa1/272"
+    args = okta(url, "--okta-client-id", CLIENT, "--no-browser")
+    run = run_without_terminal(["configure", "--profile", "okta", *args], env)
+    assert run.code == 0, run.stderr
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_string(Path(env["AWS_CONFIG_FILE"]).read_text())
+    assert shlex.split(parser["profile okta"]["credential_process"])[1:] == args

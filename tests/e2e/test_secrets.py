@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from tests.cli_runner import Run, run_cli
 from tests.conftest import PASSWORD, USER, cache_files
 from tests.emulators import AdfsEmulator, OktaEmulator, TestTls
 from tests.emulators.entra import EntraEmulator
+from tests.emulators.okta_idx import OktaIdxEmulator
 
 #: base64 of "<saml" / "<samlp" / "<saml2p": the start of any encoded SAML response.
 SAML_PREFIXES = ("PHNhbWw", "PHNhbWxw", "PHNhbWwyc")
@@ -105,4 +107,24 @@ def test_entra_verbose_with_a_code_and_the_federated_path(
         )
     assert run.code == 0, run.stderr
     assert "wresult" not in run.stderr
+    assert_no_secrets(run, home)
+
+
+def test_okta_device_flow_verbose_logs_no_token(
+    tls: TestTls, env: dict[str, str], tmp_path: Path, home: Path
+) -> None:
+    script = tmp_path / "browser.py"
+    script.write_text(
+        "import ssl, sys, urllib.request\n"
+        "url = sys.argv[1].replace('/activate', '/test/device/approve')\n"
+        f"context = ssl.create_default_context(cafile={env['REQUESTS_CA_BUNDLE']!r})\n"
+        "urllib.request.urlopen(url, context=context, timeout=10).read()\n"
+    )
+    browser = {**env, "BROWSER": f"{sys.executable} {script} %s"}
+    with OktaIdxEmulator(tls) as idp:
+        args = ["-e", idp.app_url, "-u", USER, "-p", "okta", "-v"]
+        run = run_cli([*args, "--okta-client-id", "0oaDEVICECLIENTEXAMPLE"], browser, tmp_path)
+    assert run.code == 0, run.stderr
+    for name in ("device_code", "access_token", "id_token", "Bearer"):
+        assert name not in run.stderr
     assert_no_secrets(run, home)
