@@ -77,6 +77,8 @@ _HELP = {
     "(device authorization; for FastPass, WebAuthn or device-trust policies)",
     "no_browser": "with --okta-client-id: show the sign-in address, do not open a browser",
     "no_cache": "neither read nor write the credential cache",
+    "no_idp_session": "neither use nor keep the IdP's session (sign in every time the "
+    "credentials run out)",
     "verbose": "log each step to stderr (never secrets)",
 }
 #: Where a command gives an option another meaning, its own words for it.
@@ -93,6 +95,7 @@ _COMMAND_HELP: dict[str, dict[str, str]] = {
         "okta_client_id": "the profile signs in to Okta in a browser through this OIDC native app",
         "no_browser": "the profile shows the browser sign-in address without opening it",
         "no_cache": "the profile neither reads nor writes the credential cache",
+        "no_idp_session": "the profile neither uses nor keeps the IdP's session",
     },
     "logout": {
         "endpoint": "IdP login URL of the cache entry to remove",
@@ -130,6 +133,7 @@ _OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "okta_client_id": (("--okta-client-id",), {"metavar": "CLIENT_ID", "type": _one_line}),
     "no_browser": (("--no-browser",), {"action": "store_true"}),
     "no_cache": (("--no-cache",), {"action": "store_true"}),
+    "no_idp_session": (("--no-idp-session",), {"action": "store_true"}),
     "verbose": (("-v", "--verbose"), {"action": "store_true"}),
 }
 #: The groups a command picks from, by title.
@@ -140,7 +144,7 @@ _GROUPS = {
         "how to sign in",
         ("mfa_factor", "mfa_timeout", "timeout", "keyring", "okta_client_id", "no_browser"),
     ),
-    "cache": ("cache", ("no_cache",)),
+    "cache": ("cache", ("no_cache", "no_idp_session")),
     "password": ("stored password", ("keyring",)),
 }
 #: The groups of each command (None: the main command).

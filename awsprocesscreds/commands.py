@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from awsprocesscreds.display import safe_text
 from awsprocesscreds.errors import ConfigurationError, UsageError
@@ -73,6 +74,8 @@ def configure(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         arguments.append("--no-browser")
     if args.no_cache:
         arguments.append("--no-cache")
+    if args.no_idp_session:
+        arguments.append("--no-idp-session")
     settings = {"credential_process": profiles.command_line(arguments)}
     if args.region:
         settings["region"] = args.region
@@ -89,18 +92,24 @@ def configure(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 
 def logout(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    """Remove cached credentials (one profile's, or --all) and, with --keyring, the
-    stored password."""
+    """Remove cached credentials (one profile's, or --all), the kept IdP session of
+    that user at that IdP (or all of them) and, with --keyring, the stored password."""
     from awsprocesscreds.cache import FileCache, cache_key
+    from awsprocesscreds.idp_sessions import SessionStore
 
     # ``arguments`` saw to it that -e, -u and -p come all together or not at all.
     identified = bool(args.endpoint and args.username and args.provider)
     cache = FileCache.of_home()  # None (with a warning) when HOME cannot hold one
+    sessions = SessionStore.of_home()
     removed = cache.clear() if args.all and cache is not None else 0
+    forgotten = sessions.clear() if args.all and sessions is not None else 0
     if identified:
         request = _request(args)
         if not args.all and cache is not None:
             removed += int(cache.delete(cache_key(request.key_parts())))
+        if not args.all and sessions is not None:
+            host = urlsplit(request.endpoint).hostname or ""
+            forgotten += int(sessions.delete(request.provider, host, request.username))
         if args.keyring:
             from awsprocesscreds.login import password_store
 
@@ -108,6 +117,8 @@ def logout(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             if store is not None and store.delete():
                 _print(f"Removed the stored password of {request.username}.")
     _print(f"Removed {removed} cached credential set{'s' if removed != 1 else ''}.")
+    if forgotten:
+        _print(f"Forgot {forgotten} kept IdP session{'s' if forgotten != 1 else ''}.")
     return 0
 
 

@@ -62,7 +62,7 @@ _KEY_OPTIONS = {
     "--entity-id": "entity_id",
 }
 _LOGIN_OPTIONS = frozenset({"--mfa-factor", "--mfa-timeout", "--timeout", "--okta-client-id"})
-_LOGIN_FLAGS = frozenset({"--keyring", "--no-browser"})
+_LOGIN_FLAGS = frozenset({"--keyring", "--no-browser", "--no-idp-session"})
 
 
 def key_parts(

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from awsprocesscreds import saml, sts
-from awsprocesscreds.authenticators.base import LoginContext
+from awsprocesscreds.authenticators.base import Authenticator, LoginContext
 from awsprocesscreds.cache import FileCache, cache_key
 from awsprocesscreds.credentials import Credentials
 from awsprocesscreds.errors import (
@@ -25,6 +25,7 @@ from awsprocesscreds.errors import (
     NoTerminal,
 )
 from awsprocesscreds.http import IdpSession
+from awsprocesscreds.idp_sessions import SessionStore
 from awsprocesscreds.interaction import Interactor, run_flow
 from awsprocesscreds.passwords import PasswordStore, RememberingInteractor
 from awsprocesscreds.registry import load_authenticator
@@ -158,6 +159,30 @@ def _login(request: CredentialRequest, interactor: Interactor) -> str:
     authenticator_class = load_authenticator(request.provider)
     authenticator_class.check_request(request)
     log.debug("logging in to %s with %s", request.provider, authenticator_class.__name__)
+    store = SessionStore.of_home() if request.use_idp_session else None
+    if store is None:
+        return _sign_in(request, interactor, authenticator_class, None)
+    # One sign-in for every run of this user at this IdP, whatever role or profile:
+    # the first signs in and keeps the session, the others wait here and use it.
+    idp = (request.provider, urlsplit(request.endpoint).hostname or "", request.username)
+    with contextlib.ExitStack() as stack:
+        kept: tuple[SessionStore, tuple[str, str, str]] | None = None
+        try:
+            stack.enter_context(store.lock(*idp, timeout=request.mfa_timeout + LOCK_MARGIN))
+            kept = (store, idp)
+        except OSError as exc:
+            log.warning("cannot use kept IdP sessions (%s); signing in without them", exc)
+        return _sign_in(request, interactor, authenticator_class, kept)
+
+
+def _sign_in(
+    request: CredentialRequest,
+    interactor: Interactor,
+    authenticator_class: type[Authenticator],
+    kept: tuple[SessionStore, tuple[str, str, str]] | None,
+) -> str:
+    """Sign in: first with the kept session, if there is one and the IdP still takes
+    it; else from scratch, keeping the new session afterwards."""
     with IdpSession(read_timeout=request.timeout) as session:
         context = LoginContext(
             endpoint=request.endpoint,
@@ -170,7 +195,21 @@ def _login(request: CredentialRequest, interactor: Interactor) -> str:
             okta_client_id=request.okta_client_id,
             open_browser=None if request.no_browser else _open_browser,
         )
-        return run_flow(authenticator_class(context).authenticate(), interactor)
+        authenticator = authenticator_class(context)
+        if kept is None:
+            return run_flow(authenticator.authenticate(), interactor)
+        store, idp = kept
+        if store.load(*idp, session.cookies):
+            resumed = run_flow(authenticator.resume(), interactor)
+            if resumed:
+                log.debug("signed in with the kept IdP session")
+                return resumed
+            log.debug("the IdP did not take the kept session; signing in")
+            store.delete(*idp)
+            session.cookies.clear()
+        assertion = run_flow(authenticator.authenticate(), interactor)
+        store.save(*idp, session.cookies)
+        return assertion
 
 
 def _open_browser(url: str) -> bool:

@@ -33,6 +33,8 @@ class CredentialRequest:
     #: to leave the browser closed (the URL is shown either way).
     okta_client_id: str | None = None
     no_browser: bool = False
+    #: Keep the IdP's session after a sign-in and try it before the next one.
+    use_idp_session: bool = True
 
     @classmethod
     def from_options(cls, options: Mapping[str, object]) -> CredentialRequest:
@@ -62,6 +64,7 @@ class CredentialRequest:
             entity_id=text("entity_id"),
             okta_client_id=text("okta_client_id"),
             no_browser=bool(options.get("no_browser", False)),
+            use_idp_session=not options.get("no_idp_session", False),
         )
 
     def key_parts(self) -> dict[str, str | int | None]:

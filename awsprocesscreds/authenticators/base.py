@@ -102,6 +102,21 @@ class Authenticator(abc.ABC):
                     f"{flag} does not apply to the {request.provider} provider; leave it out"
                 )
 
+    def resume(self) -> Flow[str | None]:
+        """With a kept IdP session's cookies already in the session: the SAMLResponse
+        when the IdP signs us in with them alone, else None (the login path then runs
+        ``authenticate`` from scratch). The default requests the endpoint and takes
+        the SAMLResponse input of its answer; it asks the person nothing."""
+        from awsprocesscreds.forms import Page
+        from awsprocesscreds.http import text_body
+
+        yield from ()  # a flow like ``authenticate``, one that never asks anything
+        response = self.context.session.get(self.context.endpoint)
+        if response.status_code >= 400:
+            return None
+        value = Page(text_body(response), response.url).input_value("SAMLResponse")
+        return (value or "").strip() or None
+
     @abc.abstractmethod
     def authenticate(self) -> Flow[str]:
         """Yield steps as needed and return the base64 SAMLResponse.

@@ -82,6 +82,26 @@ class EntraAuthenticator(Authenticator):
                 "already names the application: leave --entity-id out"
             )
 
+    def resume(self) -> Flow[str | None]:
+        """With a kept session: the steps a browser takes by itself (hidden forms, the
+        portal's script) until the SAMLResponse, or None at the first page that would
+        ask something (Entra's own pages)."""
+        yield from ()
+        require_https(self.context.endpoint)
+        client = EntraClient(self.context.session)
+        walk = PageWalk()
+        page = self._first_page(client)
+        while True:  # bounded by PageWalk
+            state = walk.see(page)
+            if isinstance(state, SamlPage):
+                return state.assertion or None
+            if isinstance(state, AutoPostPage):
+                page = client.submit(state.form)
+            elif isinstance(state, ScriptRedirectPage):
+                page = client.get(state.url)
+            else:
+                return None
+
     def authenticate(self) -> Flow[str]:
         context = self.context
         require_https(context.endpoint)
