@@ -159,7 +159,9 @@ def _login(request: CredentialRequest, interactor: Interactor) -> str:
     authenticator_class = load_authenticator(request.provider)
     authenticator_class.check_request(request)
     log.debug("logging in to %s with %s", request.provider, authenticator_class.__name__)
-    store = SessionStore.of_home() if request.use_idp_session else None
+    # --no-cache writes nothing under HOME: no kept session either.
+    keep = request.use_idp_session and request.use_cache
+    store = SessionStore.of_home() if keep else None
     if store is None:
         return _sign_in(request, interactor, authenticator_class, None)
     # One sign-in for every run of this user at this IdP, whatever role or profile:

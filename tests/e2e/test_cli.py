@@ -68,7 +68,14 @@ COMMON = {"-h", "--help", "-v", "--verbose"}
 @pytest.mark.parametrize(
     ("command", "expected"),
     [
-        ([], COMMON | IDENTITY_FLAGS | ROLE_FLAGS | LOGIN_FLAGS | {"--no-cache", "--version"}),
+        (
+            [],
+            COMMON
+            | IDENTITY_FLAGS
+            | ROLE_FLAGS
+            | LOGIN_FLAGS
+            | {"--no-cache", "--no-idp-session", "--version"},
+        ),
         (["roles"], COMMON | IDENTITY_FLAGS | LOGIN_FLAGS),
         (
             ["configure"],
@@ -76,7 +83,7 @@ COMMON = {"-h", "--help", "-v", "--verbose"}
             | IDENTITY_FLAGS
             | ROLE_FLAGS
             | LOGIN_FLAGS
-            | {"--no-cache", "--profile", "--region"},
+            | {"--no-cache", "--no-idp-session", "--profile", "--region"},
         ),
         (["logout"], COMMON | IDENTITY_FLAGS | ROLE_FLAGS | {"--keyring", "--all"}),
         (
@@ -85,7 +92,7 @@ COMMON = {"-h", "--help", "-v", "--verbose"}
             | IDENTITY_FLAGS
             | ROLE_FLAGS
             | LOGIN_FLAGS
-            | {"--no-cache", "--print", "--destination"},
+            | {"--no-cache", "--no-idp-session", "--print", "--destination"},
         ),
     ],
 )
