@@ -31,6 +31,7 @@ from tests.emulators import (
 )
 from tests.emulators.adfs_pages import INCORRECT
 from tests.emulators.aws import StsEmulator
+from tests.emulators.sessions import ManualClock
 
 PASSWORD = "correct horse"
 USER = "alice@example.com"
@@ -310,17 +311,6 @@ def test_sts_emulator_knows_the_caller_of_the_keys_it_issued(tls: TestTls) -> No
 # -- IdP sessions: a cookie that signs in again without a password --------------------------
 
 
-class FakeClock:
-    """The emulator's clock for session expiry, moved by the test (starts now, so that the
-    client's cookie jar, which keeps real time, still sends the cookies)."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def cookie_of(http: requests.Session, name: str) -> Cookie:
     (found,) = [cookie for cookie in http.cookies if cookie.name == name]
     return found
@@ -358,7 +348,7 @@ def test_adfs_session_answers_the_saml_form_until_revoked(
 def test_adfs_kmsi_session_persists_and_ends_with_its_lifetime(
     session: requests.Session, tls: TestTls
 ) -> None:
-    clock = FakeClock()
+    clock = ManualClock()
     with AdfsEmulator(tls, kmsi=True, session_lifetime=3600, clock=clock) as idp:
         assert idp.session_lifetime == 3600
         assert ROLE_VALUE in saml_of(adfs_sign_in(session, idp, PASSWORD))
@@ -417,7 +407,7 @@ def test_okta_sid_answers_the_app_link_until_revoked(
 def test_okta_sid_of_a_push_sign_in_ends_with_its_lifetime(
     session: requests.Session, tls: TestTls
 ) -> None:
-    clock = FakeClock()
+    clock = ManualClock()
     with OktaEmulator(
         tls, factors=["push"], push_approve_after=0, session_lifetime=600, clock=clock
     ) as idp:

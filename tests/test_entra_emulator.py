@@ -19,6 +19,7 @@ import requests
 from tests.emulators import AdfsEmulator, EntraEmulator, TestTls
 from tests.emulators.entra_saml import authn_request_xml, build_authn_request, encode_redirect
 from tests.emulators.options import DEFAULT_PASSWORD, DEFAULT_USER
+from tests.emulators.sessions import ManualClock
 
 AWS = "https://signin.aws.amazon.com/saml"
 FED_USER, FED_PASSWORD = "bob@corp.example.com", "fed secret"
@@ -588,17 +589,6 @@ def test_unknown_option_values_are_refused(tls: TestTls, options: dict[str, Any]
 # -- IdP sessions: ESTSAUTH (and AD FS's MSISAuth) sign in again without a password ---------
 
 
-class FakeClock:
-    """The emulator's clock for session expiry, moved by the test (starts now, so that the
-    cookie jar, which keeps real time, still sends the cookies)."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def cookie_of(http: requests.Session, name: str) -> Cookie:
     (found,) = [cookie for cookie in http.cookies if cookie.name == name]
     return found
@@ -640,7 +630,7 @@ def test_estsauth_answers_the_saml_form_until_revoked(http: requests.Session, tl
 
 
 def test_persistent_session_lives_its_lifetime(http: requests.Session, tls: TestTls) -> None:
-    clock = FakeClock()
+    clock = ManualClock()
     with EntraEmulator(tls, session_lifetime=3600, clock=clock) as idp:
         kmsi = sign_in(http, open_saml(http, idp))
         assert "SAMLResponse" in hidden_form(post_page(http, kmsi, LoginOptions="1"))[1]

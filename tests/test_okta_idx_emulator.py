@@ -17,6 +17,7 @@ import requests
 
 from tests.emulators import DEFAULT_ROLE, OktaEmulator, OktaIdxEmulator, TestTls
 from tests.emulators.okta_idx_pages import js_escape
+from tests.emulators.sessions import ManualClock
 
 USER = "alice@example.com"
 PASSWORD = "correct horse"
@@ -539,17 +540,6 @@ def test_push_never_answered_stays_pending_and_cancel_ends_it(
 # -- IdP sessions: the sid cookie signs in again without a password --------------------------
 
 
-class FakeClock:
-    """The emulator's clock for session expiry, moved by the test (starts now, so that the
-    cookie jar, which keeps real time, still sends the cookie)."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def sid_of(http: requests.Session) -> Cookie:
     (found,) = [cookie for cookie in http.cookies if cookie.name == "sid"]
     return found
@@ -583,7 +573,7 @@ def test_sid_answers_the_app_link_until_revoked(http: requests.Session, tls: Tes
 def test_sid_that_passed_the_app_policy_keeps_passing_until_it_expires(
     http: requests.Session, tls: TestTls
 ) -> None:
-    clock = FakeClock()
+    clock = ManualClock()
     with OktaIdxEmulator(
         tls,
         authenticators=["okta_verify_push"],

@@ -60,7 +60,8 @@ class AdfsEmulator(AdfsCore):
     in" ticked) a persistent `MSISAuth`. A later GET of the sign-in URL with a live
     `MSISAuth`, for AWS or over WS-Fed, answers the final form at once, as
     `kerberos_sso` does. Sessions end after `session_lifetime` seconds (None: never;
-    default 8 hours, WebSsoLifetime) or at `revoke_sessions()`.
+    default 8 hours, WebSsoLifetime) or at `revoke_sessions()`. A `kerberos_sso`
+    answer is no sign-in here: it counts neither counter and sets no `MSISAuth`.
     """
 
     def handle(self, request: Request) -> Response:

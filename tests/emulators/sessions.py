@@ -22,6 +22,17 @@ from tests.emulators.tls import TestTls
 Clock = Callable[[], float]
 
 
+class ManualClock:
+    """A `Clock` the test moves by hand (`clock.now += 3600`). It starts at the real time,
+    so that a client's cookie jar, which keeps real time, still sends the cookies."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
 @dataclass
 class IdpSession:
     """One session: its cookie value, user, expiry (epoch seconds, None: none) and
