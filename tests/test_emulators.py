@@ -6,6 +6,7 @@ import base64
 import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
+from http.cookiejar import Cookie
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -30,6 +31,7 @@ from tests.emulators import (
 )
 from tests.emulators.adfs_pages import INCORRECT
 from tests.emulators.aws import StsEmulator
+from tests.emulators.sessions import ManualClock
 
 PASSWORD = "correct horse"
 USER = "alice@example.com"
@@ -304,3 +306,124 @@ def test_sts_emulator_knows_the_caller_of_the_keys_it_issued(tls: TestTls) -> No
     role_name = DEFAULT_ROLE[0].rsplit("/", 1)[-1]
     assert identity["Arn"] == f"arn:aws:sts::123456789012:assumed-role/{role_name}/bob&co"
     assert identity["Account"] == "123456789012"
+
+
+# -- IdP sessions: a cookie that signs in again without a password --------------------------
+
+
+def cookie_of(http: requests.Session, name: str) -> Cookie:
+    (found,) = [cookie for cookie in http.cookies if cookie.name == name]
+    return found
+
+
+def attributes(cookie: Cookie) -> tuple[str, bool, bool]:
+    """(path, Secure, HttpOnly) of a cookie in the jar."""
+    return cookie.path, cookie.secure, cookie.has_nonstandard_attr("HttpOnly")
+
+
+def test_adfs_session_answers_the_saml_form_until_revoked(
+    session: requests.Session, tls: TestTls
+) -> None:
+    with AdfsEmulator(tls, mfa="azure", mfa_approve_after=1) as idp:
+        assert by_id(adfs_sign_in(session, idp, "nope"), "errorText") == INCORRECT
+        action, fields = form_of(adfs_sign_in(session, idp, PASSWORD), "options")
+        assert idp.sign_ins == 0  # the second factor is still due
+        assert ROLE_VALUE in saml_of(session.post(action, data=fields, timeout=5))
+        auth = cookie_of(session, "MSISAuth")
+        assert (attributes(auth), auth.expires) == (("/adfs", True, True), None)
+        assert attributes(cookie_of(session, "MSISAuthenticated")) == ("/adfs", True, True)
+        assert (idp.sign_ins, idp.session_reuses, idp.logins) == (1, 0, 1)
+        again = session.get(idp.entry_url, timeout=5)
+        assert ROLE_VALUE in saml_of(again)
+        assert [r.status_code for r in again.history] == [302]
+        assert (idp.sign_ins, idp.session_reuses, idp.logins) == (1, 1, 2)
+        assert (idp.password_posts, idp.mfa_polls) == (2, 1)
+        idp.revoke_sessions()
+        revoked = session.get(idp.entry_url, timeout=5)
+        assert form_of(revoked, "loginForm")[1]["AuthMethod"] == "FormsAuthentication"
+        assert (idp.sign_ins, idp.session_reuses, idp.logins) == (1, 1, 2)
+        assert idp.errors == []
+
+
+def test_adfs_kmsi_session_persists_and_ends_with_its_lifetime(
+    session: requests.Session, tls: TestTls
+) -> None:
+    clock = ManualClock()
+    with AdfsEmulator(tls, kmsi=True, session_lifetime=3600, clock=clock) as idp:
+        assert idp.session_lifetime == 3600
+        assert ROLE_VALUE in saml_of(adfs_sign_in(session, idp, PASSWORD))
+        assert cookie_of(session, "MSISAuth").expires == int(clock.now + 3600)
+        assert cookie_of(session, "MSISAuthenticated").expires is None
+        clock.now += 3599
+        assert ROLE_VALUE in saml_of(session.get(idp.entry_url, timeout=5))
+        clock.now += 1
+        assert form_of(session.get(idp.entry_url, timeout=5), "loginForm")
+        assert (idp.sign_ins, idp.session_reuses, idp.logins) == (1, 1, 2)
+
+
+def test_adfs_default_session_lifetime_is_web_sso_lifetime(tls: TestTls) -> None:
+    assert AdfsEmulator(tls).session_lifetime == 8 * 3600
+    with pytest.raises(ValueError, match="session_lifetime"):
+        AdfsEmulator(tls, session_lifetime=0)
+
+
+def okta_session(http: requests.Session, idp: OktaEmulator) -> requests.Response:
+    """Primary authentication, then the session token for a `sid` at the app link."""
+    token = authn(http, idp, PASSWORD).json()["sessionToken"]
+    params = {"token": token, "redirectUrl": idp.app_url}
+    return http.get(f"{idp.url}/login/sessionCookieRedirect", params=params, timeout=5)
+
+
+def test_okta_sid_answers_the_app_link_until_revoked(
+    session: requests.Session, tls: TestTls
+) -> None:
+    with OktaEmulator(tls) as idp:
+        assert authn(session, idp, "nope").status_code == 401
+        began = time.time()
+        assert ROLE_VALUE in saml_of(okta_session(session, idp))
+        sid = cookie_of(session, "sid")
+        assert attributes(sid) == ("/", True, True)
+        assert sid.expires is not None
+        assert int(began) + 7200 <= sid.expires <= time.time() + 7200
+        me = session.get(f"{idp.url}/api/v1/sessions/me", timeout=5).json()
+        assert (me["id"], me["login"], me["status"], me["amr"]) == (
+            sid.value,
+            USER,
+            "ACTIVE",
+            ["pwd"],
+        )
+        expires_at = datetime.strptime(me["expiresAt"], "%Y-%m-%dT%H:%M:%S.000Z")
+        assert int(expires_at.replace(tzinfo=timezone.utc).timestamp()) == sid.expires
+        assert (idp.sign_ins, idp.session_reuses, idp.logins) == (1, 0, 1)
+        assert ROLE_VALUE in saml_of(session.get(idp.app_url, timeout=5))
+        assert (idp.sign_ins, idp.session_reuses, idp.logins, idp.authn_calls) == (1, 1, 2, 2)
+        idp.revoke_sessions()
+        assert session.get(idp.app_url, timeout=5).url == f"{idp.url}/login/default"
+        gone = session.get(f"{idp.url}/api/v1/sessions/me", timeout=5)
+        assert (gone.status_code, gone.json()["errorCode"]) == (404, "E0000007")
+        assert (idp.sign_ins, idp.session_reuses, idp.logins) == (1, 1, 2)
+
+
+def test_okta_sid_of_a_push_sign_in_ends_with_its_lifetime(
+    session: requests.Session, tls: TestTls
+) -> None:
+    clock = ManualClock()
+    with OktaEmulator(
+        tls, factors=["push"], push_approve_after=0, session_lifetime=600, clock=clock
+    ) as idp:
+        required = authn(session, idp, PASSWORD).json()
+        verify = required["_embedded"]["factors"][0]["_links"]["verify"]["href"]
+        state = {"stateToken": required["stateToken"]}
+        assert session.post(verify, json=state, timeout=5).json()["factorResult"] == "WAITING"
+        assert idp.sign_ins == 0
+        token = session.post(verify, json=state, timeout=5).json()["sessionToken"]
+        params = {"token": token, "redirectUrl": idp.app_url}
+        session.get(f"{idp.url}/login/sessionCookieRedirect", params=params, timeout=5)
+        assert cookie_of(session, "sid").expires == int(clock.now + 600)
+        me = session.get(f"{idp.url}/api/v1/sessions/me", timeout=5).json()
+        assert me["amr"] == ["pwd", "mfa"]
+        clock.now += 599
+        assert ROLE_VALUE in saml_of(session.get(idp.app_url, timeout=5))
+        clock.now += 1
+        assert session.get(idp.app_url, timeout=5).url == f"{idp.url}/login/default"
+        assert (idp.sign_ins, idp.session_reuses, idp.logins) == (1, 1, 2)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import base64
 import json
 import re
+import time
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from http.cookiejar import Cookie
 from typing import Any
 from urllib.parse import urljoin
 
@@ -17,6 +19,7 @@ import requests
 from tests.emulators import AdfsEmulator, EntraEmulator, TestTls
 from tests.emulators.entra_saml import authn_request_xml, build_authn_request, encode_redirect
 from tests.emulators.options import DEFAULT_PASSWORD, DEFAULT_USER
+from tests.emulators.sessions import ManualClock
 
 AWS = "https://signin.aws.amazon.com/saml"
 FED_USER, FED_PASSWORD = "bob@corp.example.com", "fed secret"
@@ -581,3 +584,108 @@ def test_form_action_and_unknown_path(http: requests.Session, tls: TestTls) -> N
 def test_unknown_option_values_are_refused(tls: TestTls, options: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="unknown"):
         EntraEmulator(tls, **options)
+
+
+# -- IdP sessions: ESTSAUTH (and AD FS's MSISAuth) sign in again without a password ---------
+
+
+def cookie_of(http: requests.Session, name: str) -> Cookie:
+    (found,) = [cookie for cookie in http.cookies if cookie.name == name]
+    return found
+
+
+def pass_tfa(http: requests.Session, tfa: requests.Response) -> requests.Response:
+    """The one-time code of the TFA page's first method: what follows the TFA."""
+    method = config_of(tfa)["arrUserProofs"][0]["authMethodId"]
+    ended = end(http, tfa, begin(http, tfa, method), "123456")
+    assert ended["Success"], ended
+    return process(http, tfa, ended)
+
+
+def portal_chain(http: requests.Session, oidc: requests.Response) -> requests.Response:
+    """From the portal's OIDC form: the portal page, then the saml2 URL its script opens."""
+    portal = http.post(*hidden_form(oidc), timeout=10)
+    found = re.search(r"window\.location = '([^']*)'", portal.text)
+    assert found is not None, portal.text
+    return http.get(found.group(1).replace("\\u0026", "&"), timeout=10)
+
+
+def test_estsauth_answers_the_saml_form_until_revoked(http: requests.Session, tls: TestTls) -> None:
+    with EntraEmulator(tls, kmsi=False, mfa=["OneWaySMS"]) as idp:
+        wrong = sign_in(http, open_saml(http, idp), password="nope")
+        assert config_of(wrong)["sErrorCode"] == "50126"
+        tfa = sign_in(http, wrong)
+        assert (config_of(tfa)["pgid"], idp.sign_ins) == ("ConvergedTFA", 0)
+        assert "SAMLResponse" in hidden_form(pass_tfa(http, tfa))[1]
+        ests = cookie_of(http, "ESTSAUTH")
+        assert (ests.path, ests.secure, ests.has_nonstandard_attr("HttpOnly")) == ("/", True, True)
+        assert ests.expires is None
+        assert (idp.sign_ins, idp.session_reuses, idp.logins) == (1, 0, 1)
+        again = open_saml(http, idp, RelayState="second")
+        assert hidden_form(again)[1]["RelayState"] == "second"
+        assert (idp.sign_ins, idp.session_reuses, idp.logins, idp.password_posts) == (1, 1, 2, 2)
+        idp.revoke_sessions()
+        assert config_of(open_saml(http, idp))["pgid"] == "ConvergedSignIn"
+        assert (idp.sign_ins, idp.session_reuses, idp.logins) == (1, 1, 2)
+
+
+def test_persistent_session_lives_its_lifetime(http: requests.Session, tls: TestTls) -> None:
+    clock = ManualClock()
+    with EntraEmulator(tls, session_lifetime=3600, clock=clock) as idp:
+        kmsi = sign_in(http, open_saml(http, idp))
+        assert "SAMLResponse" in hidden_form(post_page(http, kmsi, LoginOptions="1"))[1]
+        persistent = cookie_of(http, "ESTSAUTHPERSISTENT")
+        assert (persistent.path, persistent.expires) == ("/", int(clock.now + 3600))
+        with requests.Session() as browser:  # restarted: only the persistent cookie is left
+            browser.trust_env, browser.verify = False, str(tls.ca_file)
+            browser.cookies.set_cookie(persistent)
+            clock.now += 3599
+            assert "SAMLResponse" in hidden_form(open_saml(browser, idp))[1]
+            clock.now += 1
+            assert config_of(open_saml(browser, idp))["pgid"] == "ConvergedSignIn"
+        assert (idp.sign_ins, idp.session_reuses, idp.logins) == (1, 1, 2)
+
+
+def test_persistent_cookie_without_a_lifetime_lasts_ninety_days(
+    http: requests.Session, tls: TestTls
+) -> None:
+    with EntraEmulator(tls) as idp:
+        assert idp.session_lifetime is None
+        began = time.time()
+        kmsi = sign_in(http, open_saml(http, idp))
+        post_page(http, kmsi, LoginOptions="1")
+        expires = cookie_of(http, "ESTSAUTHPERSISTENT").expires
+        assert expires is not None
+        assert int(began) + 90 * 86400 <= expires <= time.time() + 90 * 86400
+
+
+def test_portal_chain_with_a_session_needs_no_sign_in(http: requests.Session, tls: TestTls) -> None:
+    with EntraEmulator(tls, entity_id="urn:amazon:webservices", kmsi=False) as idp:
+        portal_chain(http, sign_in(http, http.get(idp.user_access_url, timeout=10)))
+        assert (idp.sign_ins, idp.session_reuses, idp.logins) == (1, 0, 1)
+        with requests.Session() as browser:  # a new portal visit, the ESTS session kept
+            browser.trust_env, browser.verify = False, str(tls.ca_file)
+            browser.cookies.set_cookie(cookie_of(http, "ESTSAUTH"))
+            oidc = browser.get(idp.user_access_url, timeout=10)
+            assert hidden_form(portal_chain(browser, oidc))[0] == AWS
+        assert (idp.sign_ins, idp.session_reuses, idp.logins, idp.password_posts) == (1, 1, 2, 1)
+
+
+def test_adfs_session_answers_wsfed_without_a_password(
+    http: requests.Session, tls: TestTls
+) -> None:
+    with (
+        AdfsEmulator(tls, users={FED_USER: FED_PASSWORD}) as adfs,
+        EntraEmulator(tls, adfs=adfs, federated_domains=["corp.example.com"], kmsi=False) as idp,
+    ):
+        for _ in range(2):  # the second time, Entra's session revoked, AD FS's kept
+            answer = credential_type(http, open_saml(http, idp), FED_USER).json()
+            login = http.get(answer["Credentials"]["FederationRedirectUrl"], timeout=10)
+            if "wresult" not in login.text:
+                fields = {"UserName": FED_USER, "Password": FED_PASSWORD}
+                login = http.post(login.url, data={**fields, "AuthMethod": "FormsAuthentication"})
+            final = http.post(*hidden_form(login), timeout=10)
+            assert "SAMLResponse" in hidden_form(final)[1]
+            idp.revoke_sessions()
+        assert (adfs.sign_ins, adfs.session_reuses, adfs.password_posts) == (1, 1, 1)
+        assert (adfs.wsfed_signins, idp.sign_ins, idp.session_reuses) == (2, 2, 0)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import base64
 import html
 import re
+import time
 from collections.abc import Iterator
+from http.cookiejar import Cookie
 from typing import Any
 
 import pytest
@@ -15,6 +17,7 @@ import requests
 
 from tests.emulators import DEFAULT_ROLE, OktaEmulator, OktaIdxEmulator, TestTls
 from tests.emulators.okta_idx_pages import js_escape
+from tests.emulators.sessions import ManualClock
 
 USER = "alice@example.com"
 PASSWORD = "correct horse"
@@ -464,7 +467,10 @@ def test_device_flow_approved_then_web_sso(http: requests.Session, tls: TestTls)
         reused = http.post(sso, data={"token": web_sso["access_token"]}, timeout=5)
         assert reused.status_code == 403
         assert (idp.device_authorizations, idp.token_polls, idp.token_exchanges) == (1, 4, 2)
-        assert (idp.sso_posts, idp.logins) == (2, 1)
+        assert (idp.sso_posts, idp.logins, idp.sign_ins) == (2, 1, 1)
+        # The web SSO token made a browser session: the app link needs no sign-in now.
+        assert DEFAULT_ROLE[0] in assertion_in(http.get(idp.app_url, timeout=5))
+        assert (idp.logins, idp.sign_ins, idp.session_reuses) == (2, 1, 1)
 
 
 @pytest.mark.parametrize(
@@ -529,3 +535,61 @@ def test_push_never_answered_stays_pending_and_cancel_ends_it(
         after = act(http, doc, "challenge-poll")
         assert (after.status_code, keys(after.json())) == (401, ["idx.session.expired"])
         assert (idp.polls, idp.logins) == (5, 0)
+
+
+# -- IdP sessions: the sid cookie signs in again without a password --------------------------
+
+
+def sid_of(http: requests.Session) -> Cookie:
+    (found,) = [cookie for cookie in http.cookies if cookie.name == "sid"]
+    return found
+
+
+def test_sid_answers_the_app_link_until_revoked(http: requests.Session, tls: TestTls) -> None:
+    with OktaIdxEmulator(tls) as idp:
+        doc = act(http, introspect(http, idp), "identify", identifier=USER).json()
+        wrong = act(http, doc, "challenge-authenticator", credentials={"passcode": "nope"})
+        assert wrong.status_code == 400
+        began = time.time()
+        assert DEFAULT_ROLE[0] in saml_of(http, signed_in(http, idp))
+        sid = sid_of(http)
+        assert (sid.path, sid.secure, sid.has_nonstandard_attr("HttpOnly")) == ("/", True, True)
+        assert sid.expires is not None
+        assert int(began) + 7200 <= sid.expires <= time.time() + 7200
+        me = http.get(f"{idp.url}/api/v1/sessions/me", timeout=5).json()
+        assert (me["id"], me["login"], me["status"]) == (sid.value, USER, "ACTIVE")
+        assert (idp.sign_ins, idp.session_reuses, idp.logins) == (1, 0, 1)
+        assert DEFAULT_ROLE[0] in assertion_in(http.get(idp.app_url, timeout=5))
+        assert (idp.sign_ins, idp.session_reuses, idp.logins) == (1, 1, 2)
+        assert (idp.introspects, idp.password_answers) == (2, 2)
+        idp.revoke_sessions()
+        page = http.get(idp.app_url, timeout=5)
+        assert TOKEN_IN_PAGE.search(page.text) is not None  # the sign-in page
+        gone = http.get(f"{idp.url}/api/v1/sessions/me", timeout=5)
+        assert (gone.status_code, gone.json()["errorCode"]) == (404, "E0000007")
+        assert (idp.sign_ins, idp.session_reuses, idp.logins) == (1, 1, 2)
+
+
+def test_sid_that_passed_the_app_policy_keeps_passing_until_it_expires(
+    http: requests.Session, tls: TestTls
+) -> None:
+    clock = ManualClock()
+    with OktaIdxEmulator(
+        tls,
+        authenticators=["okta_verify_push"],
+        push_approve_after=0,
+        session_lifetime=900,
+        clock=clock,
+    ) as idp:
+        doc = signed_in(http, idp)
+        assert idp.sign_ins == 0  # the push is still due
+        approved = act(http, doc, "challenge-poll").json()
+        assert DEFAULT_ROLE[0] in saml_of(http, approved)
+        assert sid_of(http).expires == int(clock.now + 900)
+        clock.now += 899
+        assert DEFAULT_ROLE[0] in assertion_in(http.get(idp.app_url, timeout=5))
+        assert (idp.sign_ins, idp.session_reuses, idp.polls) == (1, 1, 1)
+        clock.now += 1
+        page = http.get(idp.app_url, timeout=5)
+        assert TOKEN_IN_PAGE.search(page.text) is not None
+        assert (idp.sign_ins, idp.session_reuses, idp.logins) == (1, 1, 2)

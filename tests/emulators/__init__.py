@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from tests.emulators.okta_idx import OktaIdxEmulator
     from tests.emulators.saml import DEFAULT_ROLE, build_saml_response
     from tests.emulators.server import EmulatorServer
+    from tests.emulators.sessions import ManualClock
     from tests.emulators.sts import MotoSts
     from tests.emulators.tls import TestTls, make_tls
 
@@ -30,6 +31,7 @@ _HOMES = {
     "DEFAULT_ROLE": "saml",
     "EntraEmulator": "entra",
     "EmulatorServer": "server",
+    "ManualClock": "sessions",
     "MotoSts": "sts",
     "OktaEmulator": "okta",
     "OktaIdxEmulator": "okta_idx",
@@ -45,6 +47,7 @@ __all__ = [
     "AdfsEmulator",
     "EmulatorServer",
     "EntraEmulator",
+    "ManualClock",
     "MotoSts",
     "OktaEmulator",
     "OktaIdxEmulator",

@@ -3,7 +3,8 @@
 Flow (see the reference notes on AD FS):
 1. `GET /adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices` answers 302
    to `/adfs/ls/?SAMLRequest=...&client-request-id=ID` and sets the test cookie.
-2. `GET /adfs/ls/?...` answers the login page (or the assertion with `kerberos_sso`).
+2. `GET /adfs/ls/?...` answers the login page (or the assertion with `kerberos_sso`, or
+   with a live `MSISAuth` session cookie from an earlier sign-in).
    Its form action is RELATIVE (`?SAMLRequest=...&client-request-id=ID`): it only works
    when resolved against the URL that was served.
 3. `POST /adfs/ls/?...client-request-id=ID` with the login form: 403 without the cookie,
@@ -20,26 +21,24 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from tests.emulators import adfs_pages as pages
+from tests.emulators.adfs_core import (
+    AUTH_COOKIE,
+    COOKIE,
+    ENTRY_PATH,
+    LOGIN_PATH,
+    POLLED_KINDS,
+    RELYING_PARTY,
+    WSFED_REALM,
+    AdfsCore,
+    MfaState,
+)
 from tests.emulators.messages import Request, Response
-from tests.emulators.options import DEFAULT_PASSWORD, DEFAULT_USER, check_option
-from tests.emulators.saml import DEFAULT_ROLE, build_saml_response
-from tests.emulators.server import Count, EmulatorServer
-from tests.emulators.tls import TestTls
+from tests.emulators.options import DEFAULT_USER
 
-ENTRY_PATH = "/adfs/ls/IdpInitiatedSignOn.aspx"
-LOGIN_PATH = "/adfs/ls/"
-RELYING_PARTY = "urn:amazon:webservices"
-COOKIE = "MSISSamlRequest"
-VARIANTS = ("modern", "adfs2")
-FINAL_PAGES = ("saml", "empty_saml", "unknown")
-MFA_OUTCOMES = ("approve", "deny", "never")
-POLLED_KINDS = ("azure", "azure_number")
-WSFED_REALM = "urn:federation:MicrosoftOnline"
+__all__ = ["LOGIN_PATH", "AdfsEmulator"]
 
 
 def _action(request: Request) -> str:
@@ -47,87 +46,23 @@ def _action(request: Request) -> str:
     return "?" + urlencode([(k, v) for k, values in request.query.items() for v in values])
 
 
-@dataclass
-class _MfaState:
-    user: str
-    kind: str
-    cookie: str
-    polls: int = 0
-
-
-class AdfsEmulator(EmulatorServer):
+class AdfsEmulator(AdfsCore):
     """An AD FS farm on https://127.0.0.1:PORT. See the module docstring for the flow.
 
     Counters: `logins` (final pages served after a successful sign-in, whatever
     `final_page` is), `password_posts`, `mfa_polls` (Azure MFA re-posts),
     `otp_attempts` (one-time codes posted), `gets`, `wsfed_signins` (WS-Fed tokens
-    issued; these do not count as `logins`).
+    issued; these do not count as `logins`), `sign_ins` and `session_reuses` (SAML or
+    WS-Fed forms answered to a GET carrying a live `MSISAuth`).
+
+    A full sign-in (password, and the MFA adapter when set) sets `MSISAuth` and
+    `MSISAuthenticated` on path /adfs: session cookies, or with `kmsi` ("Keep me signed
+    in" ticked) a persistent `MSISAuth`. A later GET of the sign-in URL with a live
+    `MSISAuth`, for AWS or over WS-Fed, answers the final form at once, as
+    `kerberos_sso` does. Sessions end after `session_lifetime` seconds (None: never;
+    default 8 hours, WebSsoLifetime) or at `revoke_sessions()`. A `kerberos_sso`
+    answer is no sign-in here: it counts neither counter and sets no `MSISAuth`.
     """
-
-    password_posts = Count()
-    mfa_polls = Count()
-    otp_attempts = Count()
-    gets = Count()
-    wsfed_signins = Count()
-
-    def __init__(
-        self,
-        tls: TestTls,
-        *,
-        users: Mapping[str, str] | None = None,
-        roles: Sequence[tuple[str, str]] = (DEFAULT_ROLE,),
-        session_duration: int | None = None,
-        pair_order: str = "role,provider",
-        variant: str = "modern",
-        kerberos_sso: bool = False,
-        final_page: str = "saml",
-        locked_users: frozenset[str] | set[str] = frozenset(),
-        mfa: str | None = None,
-        mfa_approve_after: int = 2,
-        mfa_outcome: str = "approve",
-        entropy_number: int | str = 42,
-        otp_code: str = "123456",
-        error_text: str = pages.INCORRECT,
-        instructions: str | None = None,
-        wsfed_reply: str | None = None,
-        hang: bool = False,
-    ) -> None:
-        """Raises ValueError on an unknown variant, final_page, mfa or mfa_outcome.
-
-        `error_text` is the errorText shown for a refused password and `instructions`
-        replaces the Azure MFA instructions: a test may put hostile text in either.
-        `wsfed_reply` is where WS-Fed sign-ins post their token (None: WS-Fed refused)."""
-        check_option("variant", [variant], VARIANTS)
-        check_option("final_page", [final_page], FINAL_PAGES)
-        check_option("mfa", [mfa], (None, *pages.MFA_METHODS))
-        check_option("mfa_outcome", [mfa_outcome], MFA_OUTCOMES)
-        super().__init__(tls, hang=hang)
-        self.users = dict(users if users is not None else {DEFAULT_USER: DEFAULT_PASSWORD})
-        self.roles = list(roles)
-        self.session_duration = session_duration
-        self.pair_order = pair_order
-        self.variant = variant
-        self.kerberos_sso = kerberos_sso
-        self.final_page = final_page
-        self.locked_users = frozenset(locked_users)
-        self.mfa = mfa
-        self.mfa_approve_after = mfa_approve_after
-        self.mfa_outcome = mfa_outcome
-        self.entropy_number = entropy_number
-        self.otp_code = otp_code
-        self.error_text = error_text
-        self.instructions = instructions
-        self._cookies: set[str] = set()
-        self._request_ids: set[str] = set()
-        self._contexts: dict[str, _MfaState] = {}
-        self.wsfed_reply = wsfed_reply
-        self._wsfed_wctx: dict[str, str] = {}  # sign-in cookie -> wctx
-        self._wsfed_tokens: dict[str, str] = {}  # token -> user, until redeemed
-
-    @property
-    def entry_url(self) -> str:
-        """The URL users give: IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices."""
-        return f"{self.url}{ENTRY_PATH}?{urlencode({'loginToRp': RELYING_PARTY})}"
 
     def handle(self, request: Request) -> Response:
         if request.method == "GET":
@@ -171,21 +106,15 @@ class AdfsEmulator(EmulatorServer):
         query = urlencode([*pairs, ("client-request-id", request_id)])
         return Response.redirect(f"{LOGIN_PATH}?{query}").set_cookie(COOKIE, cookie, "/adfs")
 
-    def redeem_wsfed_token(self, token: str) -> str | None:
-        """The user a WS-Fed token was issued for, once; None if unknown or redeemed."""
-        with self._lock:
-            return self._wsfed_tokens.pop(token, None)
-
     def _login_get(self, request: Request) -> Response:
+        session = self._session(request.cookies.get(AUTH_COOKIE))
+        if session is not None:
+            return self._final(session.user, request.cookies.get(COOKIE, ""), session)
         if self.kerberos_sso:
             user = next(iter(self.users), DEFAULT_USER)
             return self._final(user, request.cookies.get(COOKIE, ""))
         username = request.arg("username") or ""
         return Response.html(self._login_page(_action(request), username=username))
-
-    def _login_page(self, action: str, error: str | None = None, username: str = "") -> str:
-        render = pages.login_page if self.variant == "modern" else pages.adfs2_login_page
-        return render(action, error, username)
 
     def _post(self, request: Request) -> Response:
         cookie = request.cookies.get(COOKIE, "")
@@ -230,17 +159,11 @@ class AdfsEmulator(EmulatorServer):
         if self.users.get(user) is None or self.users.get(user) != password:
             return Response.html(self._login_page(action, self.error_text, user))
         if self.mfa is None:
-            return self._final(user, cookie)
+            return self._signed_in(user, cookie)
         context = secrets.token_urlsafe(24)
         with self._lock:
-            self._contexts[context] = _MfaState(user, self.mfa, cookie)
+            self._contexts[context] = MfaState(user, self.mfa, cookie)
         return Response.html(self._mfa_page(self.mfa, action, context))
-
-    def _mfa_page(self, kind: str, action: str, context: str, error: str | None = None) -> str:
-        entropy = self.entropy_number if kind == "azure_number" else None
-        return pages.mfa_page(
-            kind, action, context, entropy=entropy, error=error, instructions=self.instructions
-        )
 
     def _mfa_post(self, cookie: str, form: dict[str, str], action: str) -> Response:
         context = form["Context"]
@@ -259,9 +182,9 @@ class AdfsEmulator(EmulatorServer):
         if form.get(code_field) != self.otp_code:
             return Response.html(self._mfa_page(state.kind, action, context, pages.WRONG_CODE))
         self._forget(context)
-        return self._final(state.user, state.cookie)
+        return self._signed_in(state.user, state.cookie)
 
-    def _mfa_poll(self, state: _MfaState, context: str, action: str) -> Response:
+    def _mfa_poll(self, state: MfaState, context: str, action: str) -> Response:
         self._bump("mfa_polls")
         with self._lock:
             state.polls += 1
@@ -271,31 +194,8 @@ class AdfsEmulator(EmulatorServer):
         self._forget(context)
         if self.mfa_outcome == "deny":
             return Response.html(self._login_page(action, pages.DENIED, state.user))
-        return self._final(state.user, state.cookie)
+        return self._signed_in(state.user, state.cookie)
 
     def _forget(self, context: str) -> None:
         with self._lock:
             self._contexts.pop(context, None)
-
-    def _final(self, user: str, cookie: str = "") -> Response:
-        with self._lock:
-            wctx = self._wsfed_wctx.pop(cookie, None)
-        if wctx is not None and self.wsfed_reply is not None:
-            self._bump("wsfed_signins")
-            token = secrets.token_urlsafe(24)
-            with self._lock:
-                self._wsfed_tokens[token] = user
-            wresult = pages.wsfed_result(token, user)
-            return Response.html(pages.wsfed_form(self.wsfed_reply, wresult, wctx))
-        self._bump("logins")
-        if self.final_page == "unknown":
-            return Response.html(pages.signed_in_page())
-        saml = ""
-        if self.final_page == "saml":
-            saml = build_saml_response(
-                self.roles,
-                session_name=user,
-                session_duration=self.session_duration,
-                pair_order=self.pair_order,
-            )
-        return Response.html(pages.final_page(saml))

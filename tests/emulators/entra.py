@@ -25,6 +25,7 @@ from tests.emulators.entra_core import (
     FLOW_COOKIE,
     LOOP_INPUTS,
     PERSISTENT_COOKIE,
+    PERSISTENT_SECONDS,
     PORTAL_CLIENT_ID,
     PORTAL_COOKIE,
     SESSION_COOKIE,
@@ -33,6 +34,7 @@ from tests.emulators.entra_core import (
 from tests.emulators.entra_saml import authn_request_error, parse_authn_request
 from tests.emulators.entra_steps import EntraSteps
 from tests.emulators.messages import Request, Response
+from tests.emulators.sessions import IdpSession
 
 WSFED_REALM = "urn:federation:MicrosoftOnline"
 
@@ -53,7 +55,12 @@ class EntraEmulator(EntraSteps):
     loop), `account_errors` (user -> AADSTS code), `relative_urls`, `layout`
     (nolinebreak | linebreak | extrascript), `tfa_reason` (an sErrorCode such as 50076
     on the TFA page, saying why it is shown), `poll_interval` (oPerAuthPollingInterval
-    seconds), `hang`. Counters and views: see `EntraCore` (entra_core.py).
+    seconds), `session_lifetime` (seconds an ESTS session lives; None, the default:
+    until `revoke_sessions()`) and `clock` (the time for it), `hang`. Counters and
+    views: see `EntraCore` (entra_core.py).
+
+    A sign-in sets `ESTSAUTH` (a session cookie, path /); "Stay signed in?" answered
+    yes adds `ESTSAUTHPERSISTENT` (Expires: the session's expiry, else 90 days).
     """
 
     def start(self) -> None:
@@ -97,17 +104,17 @@ class EntraEmulator(EntraSteps):
         if refused is not None:
             return self._error(refused[0], message=refused[1])
         relay_state = request.arg("RelayState")
-        user = self._session_user(request)
-        if user is not None:
-            return self._saml_form(user, relay_state)
+        session = self._live_session(request)
+        if session is not None:
+            return self._saml_form(session.user, relay_state, session)
         return self._signin_page(self._new_flow(portal=False, relay_state=relay_state))
 
-    def _session_user(self, request: Request) -> str | None:
-        with self._lock:
-            for name in (SESSION_COOKIE, PERSISTENT_COOKIE):
-                user = self._sessions.get(request.cookies.get(name, ""))
-                if user is not None:
-                    return user
+    def _live_session(self, request: Request) -> IdpSession | None:
+        """The live ESTS session of the request's ESTSAUTH or ESTSAUTHPERSISTENT cookie."""
+        for name in (SESSION_COOKIE, PERSISTENT_COOKIE):
+            session = self._session(request.cookies.get(name))
+            if session is not None:
+                return session
         return None
 
     def _authorize(self, request: Request) -> Response:
@@ -119,9 +126,9 @@ class EntraEmulator(EntraSteps):
         )
         if not valid:
             return self._error("50011", message="The redirect URI does not match.")
-        user = self._session_user(request)
-        if user is not None:
-            return self._oidc_form(user, state)
+        session = self._live_session(request)
+        if session is not None:
+            return self._oidc_form(session.user, state)
         return self._signin_page(self._new_flow(portal=True, state=state))
 
     def _portal(self, request: Request, app_id: str) -> Response:
@@ -259,7 +266,9 @@ class EntraEmulator(EntraSteps):
         else:
             response = self._advance(found)
         if answer == "1":
-            response = response.set_cookie(PERSISTENT_COOKIE, self._session_for(found))
+            session = self._session_for(found)
+            expires = session.expires_at or session.issued_at + PERSISTENT_SECONDS
+            response = response.set_cookie(PERSISTENT_COOKIE, session.value, expires=expires)
         return response
 
     def _go_on(self, request: Request, *, skip_proof_up: bool) -> Response:

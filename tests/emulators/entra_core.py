@@ -9,6 +9,7 @@ sign-in and the TFA steps; entra.py the routes.
 from __future__ import annotations
 
 import secrets
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -27,7 +28,8 @@ from tests.emulators.entra_flow import (
 from tests.emulators.messages import Request, Response
 from tests.emulators.options import DEFAULT_PASSWORD, DEFAULT_USER, check_option
 from tests.emulators.saml import AWS_SIGNIN_URL, DEFAULT_ROLE
-from tests.emulators.server import Count, EmulatorServer
+from tests.emulators.server import Count
+from tests.emulators.sessions import Clock, SessionIdp
 from tests.emulators.tls import TestTls
 
 TENANT = "contoso.onmicrosoft.com"
@@ -38,6 +40,7 @@ PORTAL_CLIENT_ID = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
 FLOW_COOKIE = "esctx"
 SESSION_COOKIE = "ESTSAUTH"
 PERSISTENT_COOKIE = "ESTSAUTHPERSISTENT"
+PERSISTENT_SECONDS = 90 * 86400.0  # how long ESTSAUTHPERSISTENT is kept: 90 days
 PORTAL_COOKIE = ".AspNet.Cookies"
 LOOP_INPUTS = (
     ("ctx", "rQQIARAAjZLLaxNBHMd3kzRtUlKDFCk9SA56ELEoXMGLOGZhZ"),
@@ -55,14 +58,18 @@ def refusal(code: str, message: str) -> Response:
     return Response.json(body, 400)
 
 
-class EntraCore(EmulatorServer):
+class EntraCore(SessionIdp):
     """Options, flows, sessions and the page frame; `EntraEmulator` documents the options.
 
     Counters: `logins` (final SAMLResponse forms served), `password_posts`,
     `credential_type_calls`, `begin_auths`, `end_auths`, `process_auths`,
     `otp_attempts` (codes checked by EndAuth), `kmsi_posts`, `proofup_skips`,
     `hidden_form_posts` (OIDC and WS-Fed forms received), `stale_tokens` (requests
-    refused for a stale or unknown flow token, a wrong ctx or canary), `gets`.
+    refused for a stale or unknown flow token, a wrong ctx or canary), `gets`,
+    `sign_ins` (ESTS sessions made: a sign-in with a password here, or a WS-Fed token
+    from AD FS, whose own counters say whether it asked for a password; the TFA
+    included) and `session_reuses` (SAMLResponse forms answered to a live ESTSAUTH or
+    ESTSAUTHPERSISTENT cookie rather than to a sign-in).
     """
 
     logins = Count()
@@ -108,6 +115,8 @@ class EntraCore(EmulatorServer):
         layout: str = "linebreak",
         poll_interval: float = 1.0,
         tfa_reason: str = "",
+        session_lifetime: float | None = None,
+        clock: Clock = time.time,
         hang: bool = False,
     ) -> None:
         """Raises ValueError on an unknown option value (see EntraEmulator)."""
@@ -119,7 +128,7 @@ class EntraCore(EmulatorServer):
         check_option("layout", [layout], pages.LAYOUTS)
         if federated_domains and adfs is None:
             raise ValueError("federated_domains needs adfs")
-        super().__init__(tls, hang=hang)
+        super().__init__(tls, session_lifetime=session_lifetime, clock=clock, hang=hang)
         given = users if users is not None else {DEFAULT_USER: DEFAULT_PASSWORD}
         self.users = {name.lower(): password for name, password in given.items()}
         self.roles, self.session_duration = list(roles), session_duration
@@ -138,7 +147,6 @@ class EntraCore(EmulatorServer):
         self.relative_urls, self.layout = relative_urls, layout
         self._flows: dict[str, Flow] = {}
         self._wctx: dict[str, Flow] = {}
-        self._sessions: dict[str, str] = {}  # ESTSAUTH(PERSISTENT) value -> user
         self._codes: dict[str, str] = {}  # OIDC authorization code -> user
         self._oidc_states: set[str] = set()
         self._portal_sessions: set[str] = set()

@@ -11,6 +11,8 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from tests.emulators.sessions import IdpSession
+
 PUSH_METHODS = (
     "PhoneAppNotification",
     "TwoWayVoiceMobile",
@@ -97,7 +99,7 @@ class Flow:
     mfa_session: str = ""
     mfa_polls: int = 0
     mfa_ok: bool = False
-    ests: str = ""  # the ESTSAUTH session value, once signed in
+    session: IdpSession | None = None  # the ESTSAUTH session, once signed in
 
     def rotate(self) -> str:
         """Issue the next ctx (the flow token is rotated by the emulator's index)."""

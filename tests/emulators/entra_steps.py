@@ -26,6 +26,7 @@ from tests.emulators.entra_flow import (
 from tests.emulators.entra_saml import build_authn_request
 from tests.emulators.messages import Request, Response
 from tests.emulators.saml import build_saml_response
+from tests.emulators.sessions import IdpSession
 
 
 class EntraSteps(EntraCore):
@@ -61,20 +62,18 @@ class EntraSteps(EntraCore):
                 extra["urlSkipMfaRegistration"] = self._u(f"/common/SkipMfaRegistration?{query}")
             extra["iRemainingDays"] = 14
             return self._page(flow, "ConvergedProofUpRedirect", extra, token=token)
-        session = self._session_for(flow)
+        session = self._session_for(flow).value
         if self.kmsi and "kmsi" not in flow.done:
             extra = {"urlPost": self._u("/kmsi"), "sPOST_Username": flow.user}
             response = self._page(flow, "KmsiInterrupt", extra)
             return response.set_cookie(SESSION_COOKIE, session)
         return self._final(flow).set_cookie(SESSION_COOKIE, session)
 
-    def _session_for(self, flow: Flow) -> str:
-        """The flow's ESTS session cookie value, made (and made valid) on first use."""
-        if not flow.ests:
-            flow.ests = secrets.token_urlsafe(32)
-            with self._lock:
-                self._sessions[flow.ests] = flow.user
-        return flow.ests
+    def _session_for(self, flow: Flow) -> IdpSession:
+        """The flow's ESTS session, made on first use: the sign-in is complete then."""
+        if flow.session is None:
+            flow.session = self._sign_in(flow.user)
+        return flow.session
 
     def _interrupt(self, flow: Flow) -> Response:
         if self.interrupt == "loop":
@@ -116,9 +115,14 @@ class EntraSteps(EntraCore):
         self._forget(flow)
         if flow.portal:
             return self._oidc_form(flow.user, flow.oidc_state)
-        return self._saml_form(flow.user, flow.relay_state)
+        return self._saml_form(flow.user, flow.relay_state, flow.session)
 
-    def _saml_form(self, user: str, relay_state: str | None) -> Response:
+    def _saml_form(
+        self, user: str, relay_state: str | None, session: IdpSession | None
+    ) -> Response:
+        """The final SAMLResponse form, served under `session` (if any)."""
+        if session is not None:
+            self._served(session)
         self._bump("logins")
         saml = build_saml_response(
             self.roles,

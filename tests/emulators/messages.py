@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
+from email.utils import formatdate
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl
@@ -69,9 +70,13 @@ class Response:
     def with_header(self, name: str, value: str) -> Response:
         return replace(self, headers=(*self.headers, (name, value)))
 
-    def set_cookie(self, name: str, value: str, path: str = "/") -> Response:
-        """Add a Secure, HttpOnly session cookie for this host."""
-        cookie = f"{name}={value}; Path={path}; Secure; HttpOnly; SameSite=None"
+    def set_cookie(
+        self, name: str, value: str, path: str = "/", *, expires: float | None = None
+    ) -> Response:
+        """Add a Secure, HttpOnly cookie for this host: a session cookie (kept until the
+        browser closes), or with `expires` (epoch seconds) a persistent one."""
+        lasts = "" if expires is None else f"; Expires={formatdate(expires, usegmt=True)}"
+        cookie = f"{name}={value}{lasts}; Path={path}; Secure; HttpOnly; SameSite=None"
         return self.with_header("Set-Cookie", cookie)
 
 

@@ -10,7 +10,9 @@ Routes (all on https://127.0.0.1:PORT):
 - `POST /idp/idx/{introspect,identify,challenge,challenge/answer,challenge/poll,cancel}`:
   the IDX state machine (`okta_idx_flow.py`).
 - `GET /login/token/redirect?stateToken=`: after IDX success, sets `sid` and 302s to
-  the app's SAML form.
+  the app's SAML form. A `sid` lives `session_lifetime` seconds (its cookie `Expires`;
+  2 hours by default) or until `revoke_sessions()`; `GET /api/v1/sessions/me` reports
+  it. One that passed the app's policy keeps satisfying it.
 - `POST /api/v1/authn`, `GET /login/sessionCookieRedirect`: Classic primary
   authentication, which OIE still answers; its session satisfies the app only when the
   user has no `authenticators` (else the app link answers the sign-in page again).
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlencode
 
@@ -32,9 +35,11 @@ from tests.emulators.okta_idx_device import DEVICE_OUTCOMES, DeviceFlow, DeviceS
 from tests.emulators.okta_idx_flow import PUSH_OUTCOMES, UNPERFORMABLE, IdxFlow, IdxSettings
 from tests.emulators.okta_idx_json import AUTHENTICATORS
 from tests.emulators.okta_idx_pages import activate_page, message_page, sign_in_page
+from tests.emulators.okta_sessions import SESSION_LIFETIME, session_me, with_sid
 from tests.emulators.options import DEFAULT_PASSWORD, DEFAULT_USER, check_option
 from tests.emulators.saml import DEFAULT_ROLE, build_saml_response
-from tests.emulators.server import Count, EmulatorServer
+from tests.emulators.server import Count
+from tests.emulators.sessions import Clock, IdpSession, SessionIdp
 from tests.emulators.tls import TestTls
 
 APP_PATH = re.compile(r"^/home/[a-z0-9_]+/([A-Za-z0-9]+)(?:/\d+)?$")
@@ -47,15 +52,18 @@ ISSUER = "http://www.okta.com/exk1b2c3d4EXAMPLE"
 DEFAULT_APP_PATH = "/home/amazon_aws/0oa1b2c3d4EXAMPLE/272"
 
 
-class OktaIdxEmulator(EmulatorServer):
+class OktaIdxEmulator(SessionIdp):
     """An Okta Identity Engine org on https://127.0.0.1:PORT (routes: module docstring).
 
     Counters: `logins` (SAMLResponse pages served), `introspects`, `identifies`,
     `password_answers` (passwords checked, in identify or challenge-authenticator),
     `code_answers`, `challenges` (select-authenticator posts), `polls` (challenge-poll
     posts), `well_known_gets`, `device_authorizations`, `token_polls`,
-    `token_exchanges`, `sso_posts`, `authn_calls`. `challenges_sent` lists the
-    methodTypes challenged, in order (a lone authenticator is challenged unasked).
+    `token_exchanges`, `sso_posts`, `authn_calls`, `sign_ins` (sessions made: IDX
+    success, a redeemed Classic session token, a device-flow web SSO) and
+    `session_reuses` (SAML forms answered to a live `sid` after the session's first).
+    `challenges_sent` lists the methodTypes challenged, in order (a lone authenticator
+    is challenged unasked).
     """
 
     introspects = Count()
@@ -93,6 +101,8 @@ class OktaIdxEmulator(EmulatorServer):
         device_outcome: str = "approve",
         slow_down_once: bool = False,
         assurance_met: bool = True,
+        session_lifetime: float | None = SESSION_LIFETIME,
+        clock: Clock = time.time,
         hang: bool = False,
     ) -> None:
         """Raises ValueError on an unknown authenticator, outcome, status or app path.
@@ -101,7 +111,8 @@ class OktaIdxEmulator(EmulatorServer):
         `push_outcome` says ("never": pending for ever). `expire_after`: a state handle
         answers 401 idx.session.expired after that many IDX calls (introspect counts).
         `device_outcome` is what the person does at `approve_url` ("expire": every
-        token poll answers expired_token)."""
+        token poll answers expired_token). `session_lifetime`: seconds a `sid` lives
+        (None: until revoked); `clock` tells the time for it."""
         check_option("authenticators", authenticators, tuple(AUTHENTICATORS))
         check_option("push_outcome", [push_outcome], PUSH_OUTCOMES)
         check_option("unperformable", [unperformable], UNPERFORMABLE)
@@ -110,7 +121,7 @@ class OktaIdxEmulator(EmulatorServer):
         match = APP_PATH.match(app_path)
         if match is None:
             raise ValueError(f"app_path: not an app embed link path: {app_path!r}")
-        super().__init__(tls, hang=hang)
+        super().__init__(tls, session_lifetime=session_lifetime, clock=clock, hang=hang)
         self.users = dict(users if users is not None else {DEFAULT_USER: DEFAULT_PASSWORD})
         self.roles = list(roles)
         self.session_duration = session_duration
@@ -120,7 +131,6 @@ class OktaIdxEmulator(EmulatorServer):
         self._challenges_sent: list[str] = []
         self._redirect_tokens: dict[str, str] = {}  # short state token -> user
         self._session_tokens: dict[str, str] = {}  # Classic sessionToken -> user
-        self._sessions: dict[str, tuple[str, bool]] = {}  # sid -> (user, passed the app policy)
         settings = IdxSettings(
             users=self.users,
             user_status=dict(user_status or {}),
@@ -204,7 +214,9 @@ class OktaIdxEmulator(EmulatorServer):
             target = request.arg("redirectUrl") or ""
             if user is None or not target.startswith(f"{self.url}/"):
                 return Response.redirect(f"{self.url}{self.sso_path}")
-            return Response.redirect(target).set_cookie("sid", self._new_session(user, False))
+            return with_sid(Response.redirect(target), self._sign_in(user, strong=False))
+        if route == ("GET", "/api/v1/sessions/me"):
+            return session_me(self.url, self._session(request.cookies.get("sid")))
         if route == ("POST", "/oauth2/v1/device/authorize"):
             return self._device.authorize(request)
         if route == ("POST", "/oauth2/v1/token"):
@@ -215,8 +227,10 @@ class OktaIdxEmulator(EmulatorServer):
             if not self._device.take_web_sso(token):
                 page = message_page("Sign-in failed", "The token is invalid or has expired.")
                 return Response.html(page, 403)
-            # The device flow's person signed in in a browser: the first user.
-            return self._saml_page(next(iter(self.users), DEFAULT_USER))
+            # The device flow's person signed in in a browser (the first user), and the
+            # web SSO token makes a browser session, as at Okta.
+            session = self._sign_in(next(iter(self.users), DEFAULT_USER))
+            return with_sid(self._saml_page(session), session)
         if route in (("GET", "/test/device/approve"), ("GET", "/test/device/deny")):
             return self._device.decide(request.arg("user_code"), request.path.endswith("approve"))
         if route == ("GET", "/activate"):
@@ -229,13 +243,12 @@ class OktaIdxEmulator(EmulatorServer):
         user = self._take(self._session_tokens, token)
         if user is None:
             return Response.redirect(target)
-        return Response.redirect(target).set_cookie("sid", self._new_session(user, False))
+        return with_sid(Response.redirect(target), self._sign_in(user, strong=False))
 
     def _sso(self, request: Request) -> Response:
-        with self._lock:
-            user, strong = self._sessions.get(request.cookies.get("sid", ""), ("", False))
-        if user and (strong or not self.authenticators):
-            return self._saml_page(user)
+        session = self._session(request.cookies.get("sid"))
+        if session is not None and (session.strong or not self.authenticators):
+            return self._saml_page(session)
         token = self._idx.new_state_token()
         return Response.html(sign_in_page(token, self.url, self._app_id))
 
@@ -244,8 +257,8 @@ class OktaIdxEmulator(EmulatorServer):
         if user is None:
             page = message_page("Sign-in failed", "The state token is invalid or was used.")
             return Response.html(page, 403)
-        sid = self._new_session(user, True)
-        return Response.redirect(f"{self.url}{self.sso_path}").set_cookie("sid", sid)
+        redirect = Response.redirect(f"{self.url}{self.sso_path}")
+        return with_sid(redirect, self._sign_in(user, strong=True))
 
     def _authn(self, request: Request) -> Response:
         self._bump("authn_calls")
@@ -260,11 +273,12 @@ class OktaIdxEmulator(EmulatorServer):
             self._session_tokens[token] = user
         return Response.json(classic.success_json(token, user))
 
-    def _saml_page(self, user: str) -> Response:
+    def _saml_page(self, session: IdpSession) -> Response:
+        self._served(session)
         self._bump("logins")
         saml = build_saml_response(
             self.roles,
-            session_name=user,
+            session_name=session.user,
             session_duration=self.session_duration,
             issuer=ISSUER,
             prefixes=("saml2p", "saml2"),
@@ -282,9 +296,3 @@ class OktaIdxEmulator(EmulatorServer):
     def _take(self, tokens: dict[str, str], token: str | None) -> str | None:
         with self._lock:
             return tokens.pop(token, None) if token else None
-
-    def _new_session(self, user: str, strong: bool) -> str:
-        sid = secrets.token_urlsafe(24)
-        with self._lock:
-            self._sessions[sid] = (user, strong)
-        return sid
