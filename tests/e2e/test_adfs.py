@@ -165,11 +165,13 @@ def test_corrupt_cache_entry_is_replaced_by_a_fresh_login(
     tls: TestTls, env: dict[str, str], tmp_path: Path, home: Path
 ) -> None:
     with AdfsEmulator(tls) as idp:
-        _run_ok(run_cli(adfs_args(idp), env, tmp_path, [PASSWORD_PROMPT]))
+        # Without the kept IdP session, so that the fresh login asks again.
+        args = adfs_args(idp, "--no-idp-session")
+        _run_ok(run_cli(args, env, tmp_path, [PASSWORD_PROMPT]))
         [entry] = cache_files(home)
         entry.write_text('{"Version": 1, "AccessKeyId": trunc')
-        fresh = _run_ok(run_cli(adfs_args(idp), env, tmp_path, [PASSWORD_PROMPT]))
+        fresh = _run_ok(run_cli(args, env, tmp_path, [PASSWORD_PROMPT]))
         assert idp.logins == 2
-        again = _run_ok(run_cli(adfs_args(idp), env, tmp_path))
+        again = _run_ok(run_cli(args, env, tmp_path))
         assert again == fresh
         assert idp.logins == 2

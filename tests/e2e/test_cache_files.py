@@ -142,7 +142,8 @@ def test_logout_all_leaves_nothing_of_ours(tls: TestTls, env: dict[str, str], ho
         killed = entry.with_name(f".{entry.name}.k1ll3d00.tmp")
         killed.write_text('{"SecretAccessKey": "left by a killed run"}')
         refused = run_without_terminal(
-            args(idp, "--duration", "2700"), {**env, "AWSPROCESSCREDS_PASSWORD": "wrong"}
+            args(idp, "--duration", "2700", "--no-idp-session"),
+            {**env, "AWSPROCESSCREDS_PASSWORD": "wrong"},
         )
     assert refused.code != 0
     directory = cache_dir(home)

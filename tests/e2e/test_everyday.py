@@ -213,8 +213,10 @@ def test_duration_option_wins_and_keys_the_cache(
 ) -> None:
     sts, env = sts_lite
     with AdfsEmulator(tls, session_duration=3600) as idp:
-        assert run_cli(adfs(idp, "--duration", "1800"), env, tmp_path, [PASSWORD_PROMPT]).code == 0
-        assert run_cli(adfs(idp, "--duration", "2700"), env, tmp_path, [PASSWORD_PROMPT]).code == 0
+        prompt = [PASSWORD_PROMPT]
+        assert run_cli(adfs(idp, "--duration", "1800"), env, tmp_path, prompt).code == 0
+        # The kept IdP session signs the second one in: no prompt.
+        assert run_cli(adfs(idp, "--duration", "2700"), env, tmp_path).code == 0
         assert run_cli(adfs(idp, "--duration", "1800"), env, tmp_path).code == 0  # cached
     assert [call["DurationSeconds"] for call in sts.calls] == ["1800", "2700"]
     assert len(cache_files(home)) == 2

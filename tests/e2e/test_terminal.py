@@ -54,7 +54,11 @@ def test_two_runs_on_one_terminal_take_turns_at_the_prompt(
     # Our STS emulator: moto cannot take assertions that grant several roles.
     with StsEmulator(tls) as sts, AdfsEmulator(tls, roles=[DEFAULT_ROLE, OPS_ROLE]) as idp:
         env = {**env, "AWS_ENDPOINT_URL_STS": sts.url, "AWS_CA_BUNDLE": str(tls.ca_file)}
-        runs = [adfs_args(idp, "-a", DEFAULT_ROLE[0]), adfs_args(idp, "-a", OPS_ROLE[0])]
+        # Two sign-ins (no kept IdP session, which would make the second one silent).
+        runs = [
+            adfs_args(idp, "-a", DEFAULT_ROLE[0], "--no-idp-session"),
+            adfs_args(idp, "-a", OPS_ROLE[0], "--no-idp-session"),
+        ]
         shared = SharedTerminal(runs, env, tmp_path, timeout=60)
         try:
             assert shared.expect(PROMPT), shared.screen
