@@ -51,6 +51,10 @@ class AccessPolicyError(AwsProcessCredsError):
     asking for it again would change nothing."""
 
 
+class ConsentRefused(AwsProcessCredsError):
+    """The person refused what the IdP asked to release to AWS; the sign-in stops."""
+
+
 class MfaError(AwsProcessCredsError):
     """A second factor was required and could not be completed."""
 

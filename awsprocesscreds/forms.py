@@ -50,6 +50,8 @@ class Form:
     id: str | None
     name: str | None
     fields: tuple[Field, ...]
+    #: Every radio button, checked or not (``fields`` holds only what would be sent).
+    radios: tuple[Field, ...] = ()
 
     def field(self, name: str) -> Field | None:
         """The first field called ``name``."""
@@ -143,6 +145,13 @@ class Page:
             return None
         return _clip(self._markup.text_of(element))
 
+    def text_by_class(self, class_name: str) -> str | None:
+        """``text_by_id`` for the first element of a class."""
+        element = self._markup.classes.get(class_name)
+        if element is None:
+            return None
+        return _clip(self._markup.text_of(element))
+
     def title(self) -> str:
         """The first title, whitespace-normalised and clipped like ``text_by_id``."""
         title = self._markup.title
@@ -189,11 +198,14 @@ def _clip(text: str) -> str:
 
 def _read_form(form: markup.FormRecord, page_url: str) -> Form:
     fields = []
+    radios = []
     for attrs in form.inputs:
         name = attrs.get("name")
         if not name:
             continue
         input_type = (attrs.get("type") or "text").lower()
+        if input_type == "radio":
+            radios.append(Field(name, attrs.get("value") or "", "radio", attrs.get("id")))
         if input_type in ("checkbox", "radio") and "checked" not in attrs:
             continue
         fields.append(
@@ -210,4 +222,5 @@ def _read_form(form: markup.FormRecord, page_url: str) -> Form:
         id=form.attrs.get("id"),
         name=form.attrs.get("name"),
         fields=tuple(fields),
+        radios=tuple(radios),
     )

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 
 #: Tags, comments and attributes read from one page before it is refused.
 MAX_MARKUP = 100_000
+#: Class names read from one ``class`` attribute (real ones have a handful).
+_MAX_CLASSES = 16
 
 _VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta"}
@@ -85,6 +87,8 @@ class Markup:
     forms: list[FormRecord] = field(default_factory=list)
     inputs: dict[str, dict[str, str]] = field(default_factory=dict)
     ids: dict[str, Element] = field(default_factory=dict)
+    #: The first element of each class name (``class="a b"`` counts for both).
+    classes: dict[str, Element] = field(default_factory=dict)
     title: str | None = None
     texts: list[str] = field(default_factory=list)
     scripts: list[str] = field(default_factory=list)
@@ -219,6 +223,10 @@ class _Scanner:
         if element_id is not None and element_id not in self.out.ids:
             element = Element(name, attrs, len(self.out.texts))
             self.out.ids[element_id] = element
+        for class_name in attrs.get("class", "").split()[:_MAX_CLASSES]:
+            if class_name not in self.out.classes:
+                element = element or Element(name, attrs, len(self.out.texts))
+                self.out.classes[class_name] = element
         if name in _VOID:
             if element is not None:
                 element.text_end = element.text_start

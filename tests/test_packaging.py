@@ -138,7 +138,10 @@ def test_installed_distribution_is_awsprocesscreds_saml(tmp_path: Path) -> None:
     assert info["entry_points"] == [
         ["adfs", DISTRIBUTION],
         ["entra", DISTRIBUTION],
+        ["form", DISTRIBUTION],
+        ["keycloak", DISTRIBUTION],
         ["okta", DISTRIBUTION],
+        ["shibboleth", DISTRIBUTION],
     ]
     assert len(info["files"]) == 1
 

@@ -8,7 +8,6 @@ keeps Entra's cookies and enforces HTTPS and the deadlines.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,9 +23,9 @@ from awsprocesscreds.authenticators.entra_pages import (
 from awsprocesscreds.errors import IdpResponseError
 from awsprocesscreds.forms import Form, Page
 from awsprocesscreds.http import json_body, redact_url, text_body
+from awsprocesscreds.page_guard import PageGuard
+from awsprocesscreds.page_guard import page_name as plain_page_name
 
-#: Pages one sign-in may go through (polls of a second factor are not pages).
-MAX_PAGES = 30
 _JSON = {"Accept": "application/json", "Content-Type": "application/json; charset=utf-8"}
 
 
@@ -91,30 +90,16 @@ _CALL_HEADERS = {
 
 
 class PageWalk:
-    """The loop guard of one sign-in: at most MAX_PAGES pages, and never the same
-    page twice in a row (a page that answers itself would loop forever)."""
+    """Entra's pages, classified and counted by the shared loop guard."""
 
     def __init__(self) -> None:
-        self.count = 0
-        self._last: bytes | None = None
+        self._guard = PageGuard("Entra ID")
 
     def see(self, page: Page) -> EntraPage:
         """Classify ``page`` and count it. Raises IdpResponseError naming the page
-        past either bound."""
+        past either bound of the guard."""
         state = classify(page)
-        self.count += 1
-        fingerprint = hashlib.sha256(f"{redact_url(page.url)}\n{page.html}".encode()).digest()
-        if fingerprint == self._last:
-            raise IdpResponseError(
-                f"Entra ID sent the same page twice in a row ({page_name(state, page)}); "
-                "it would loop: sign in once in a browser to see what it asks"
-            )
-        self._last = fingerprint
-        if self.count > MAX_PAGES:
-            raise IdpResponseError(
-                f"Entra ID sent more than {MAX_PAGES} pages without finishing the sign-in; "
-                f"the last was {page_name(state, page)}"
-            )
+        self._guard.see(page, page_name(state, page))
         return state
 
 
@@ -122,5 +107,4 @@ def page_name(state: EntraPage, page: Page) -> str:
     """How an error names a page: its ``pgid``, else its title, else its address."""
     if isinstance(state, ConfigPage) and state.page_id:
         return state.page_id
-    title = page.title()
-    return repr(title) if title else f"the page at {redact_url(page.url)}"
+    return plain_page_name(page)

@@ -59,4 +59,7 @@ def test_third_party_provider_and_broken_plugin(
     assert builtin.code == 0, builtin.stderr
     assert "provider 'broken' could not be loaded" in broken.error_line()
     unknown = run_without_terminal(["-e", "https://x/", "-u", USER, "-p", "nope"], plugin_env)
-    assert "choose one of: adfs, broken, corp, entra, okta" in unknown.error_line()
+    assert (
+        "choose one of: adfs, broken, corp, entra, form, keycloak, okta, shibboleth"
+        in unknown.error_line()
+    )

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from awsprocesscreds.authenticators.entra import is_tenant_endpoint
-from awsprocesscreds.authenticators.entra_api import MAX_PAGES, PageWalk
+from awsprocesscreds.authenticators.entra_api import PageWalk
 from awsprocesscreds.authenticators.entra_errors import error_for
 from awsprocesscreds.authenticators.entra_mfa import _pending, choose_proof
 from awsprocesscreds.authenticators.entra_pages import (
@@ -29,6 +29,7 @@ from awsprocesscreds.errors import (
     MfaError,
 )
 from awsprocesscreds.forms import AutoPostPage, Page, SamlPage, UnknownPage
+from awsprocesscreds.page_guard import MAX_PAGES
 
 URL = "https://login.example.test/contoso/saml2?SAMLRequest=abc"
 CONFIG = {"pgid": "ConvergedSignIn", "sFT": "ft", "urlPost": "/common/login", "n": {"a": [1]}}

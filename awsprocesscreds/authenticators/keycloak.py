@@ -1,0 +1,51 @@
+"""Keycloak: the SAML client's IdP-initiated sign-in, as a description for the form
+engine (``form_idp``).
+
+``-e`` is ``https://HOST/realms/REALM/protocol/saml/clients/CLIENT`` (``/auth/realms``
+before Keycloak 17). The login form's fields are named ``username`` and ``password``
+(themes rename their ids, not their names); a one-time code goes in ``otp`` (``totp``
+before Keycloak 8), with several devices offered as ``selectedCredentialId`` radios.
+Errors sit in ``#input-error`` (old themes), ``#input-error-username`` and the
+``kc-feedback-text`` alert (new ones), in the realm's language.
+"""
+
+from __future__ import annotations
+
+from awsprocesscreds.authenticators.form_idp import Blocked, Fields, FormAuthenticator, FormIdp
+from awsprocesscreds.forms import Page
+
+
+def _webauthn(page: Page) -> bool:
+    return any(form.id == "webauth" for form in page.forms)
+
+
+KEYCLOAK = FormIdp(
+    name="Keycloak",
+    username=Fields(names=("username",), containing=("username",)),
+    password=Fields(names=("password",), containing=("password",)),
+    error_ids=(
+        "input-error",
+        "input-error-username",
+        "input-error-password",
+        "input-error-otp-code",
+    ),
+    error_classes=("kc-feedback-text", "alert-error"),
+    code=Fields(names=("otp", "totp")),
+    device_choice="selectedCredentialId",
+    blocked=(
+        Blocked(
+            "a security key or passkey (WebAuthn)",
+            _webauthn,
+            "a terminal cannot use one; ask your administrator for another second factor "
+            "(an authenticator app code), or sign in to AWS from a browser",
+        ),
+    ),
+    hint="-e should be https://HOST/realms/REALM/protocol/saml/clients/CLIENT",
+)
+
+
+class KeycloakAuthenticator(FormAuthenticator):
+    """Keycloak's SAML sign-in: username and password, one-time codes."""
+
+    description = "Keycloak SAML clients: password and one-time codes (OTP devices)"
+    idp = KEYCLOAK
