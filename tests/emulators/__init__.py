@@ -1,4 +1,5 @@
-"""Local stand-ins for the services awsprocesscreds talks to: AD FS, Entra ID, Okta, STS.
+"""Local stand-ins for the services awsprocesscreds talks to: AD FS, Entra ID, Keycloak,
+Okta, STS.
 
 All identity-provider emulators serve HTTPS on 127.0.0.1 with a throw-away CA
 (`make_tls`); `MotoSts` serves plain HTTP on loopback.
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from tests.emulators.adfs import AdfsEmulator
     from tests.emulators.entra import EntraEmulator
+    from tests.emulators.keycloak import KeycloakEmulator
     from tests.emulators.messages import Request, Response
     from tests.emulators.okta import OktaEmulator
     from tests.emulators.okta_idx import OktaIdxEmulator
@@ -31,6 +33,7 @@ _HOMES = {
     "DEFAULT_ROLE": "saml",
     "EntraEmulator": "entra",
     "EmulatorServer": "server",
+    "KeycloakEmulator": "keycloak",
     "ManualClock": "sessions",
     "MotoSts": "sts",
     "OktaEmulator": "okta",
@@ -47,6 +50,7 @@ __all__ = [
     "AdfsEmulator",
     "EmulatorServer",
     "EntraEmulator",
+    "KeycloakEmulator",
     "ManualClock",
     "MotoSts",
     "OktaEmulator",
