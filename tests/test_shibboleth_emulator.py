@@ -393,3 +393,46 @@ def test_bad_options_are_refused(tls: TestTls) -> None:
         ShibbolethEmulator(tls, version=2)
     with pytest.raises(ValueError, match="account_status"):
         ShibbolethEmulator(tls, account_status={"a": "gone"})
+
+
+def test_a_target_comes_back_as_relay_state(
+    tls: TestTls, http: requests.Session, stop: list[ShibbolethEmulator]
+) -> None:
+    emulator = start(tls, local_storage=False)
+    stop.append(emulator)
+    page = http.get(emulator.entry_url + "&target=https%3A%2F%2Fconsole.aws.amazon.com%2F")
+    final = submit(
+        http, page, j_username=DEFAULT_USER, j_password=DEFAULT_PASSWORD, _eventId_proceed=""
+    )
+    inputs = {name: value for name, value, _ in form_of(final)[1]}
+    assert inputs["RelayState"] == "https://console.aws.amazon.com/"
+
+
+def test_an_ended_flow_and_an_unknown_path_get_error_views(
+    tls: TestTls, http: requests.Session, stop: list[ShibbolethEmulator]
+) -> None:
+    emulator = start(tls, local_storage=False)
+    stop.append(emulator)
+    page = http.get(emulator.entry_url)
+    saml_of(login(http, emulator))
+    assert title(http.get(page.url)) == "Web Login Service - Stale Request"
+    missing = http.get(emulator.url + "/idp/profile/nothing")
+    assert missing.status_code == 404
+    assert emulator.errors == []
+
+
+def test_ecp_refuses_a_document_type_declaration(
+    tls: TestTls, http: requests.Session, stop: list[ShibbolethEmulator]
+) -> None:
+    emulator = start(tls)
+    stop.append(emulator)
+    hostile = '<!DOCTYPE x [<!ENTITY e "e">]>' + AUTHN_REQUEST.format(binding="PAOS")
+    answer = http.post(
+        emulator.ecp_url,
+        data=hostile.encode(),
+        headers={"Content-Type": "text/xml"},
+        auth=(DEFAULT_USER, DEFAULT_PASSWORD),
+    )
+    assert answer.status_code == 400
+    assert "<soap11:Fault>" in answer.text
+    assert emulator.logins == 0
