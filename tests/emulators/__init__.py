@@ -1,5 +1,5 @@
 """Local stand-ins for the services awsprocesscreds talks to: AD FS, Entra ID, Keycloak,
-Okta, STS.
+Okta, Shibboleth, STS.
 
 All identity-provider emulators serve HTTPS on 127.0.0.1 with a throw-away CA
 (`make_tls`); `MotoSts` serves plain HTTP on loopback.
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from tests.emulators.saml import DEFAULT_ROLE, build_saml_response
     from tests.emulators.server import EmulatorServer
     from tests.emulators.sessions import ManualClock
+    from tests.emulators.shibboleth import ShibbolethEmulator
     from tests.emulators.sts import MotoSts
     from tests.emulators.tls import TestTls, make_tls
 
@@ -36,6 +37,7 @@ _HOMES = {
     "KeycloakEmulator": "keycloak",
     "ManualClock": "sessions",
     "MotoSts": "sts",
+    "ShibbolethEmulator": "shibboleth",
     "OktaEmulator": "okta",
     "OktaIdxEmulator": "okta_idx",
     "Request": "messages",
@@ -57,6 +59,7 @@ __all__ = [
     "OktaIdxEmulator",
     "Request",
     "Response",
+    "ShibbolethEmulator",
     "TestTls",
     "build_saml_response",
     "make_tls",
