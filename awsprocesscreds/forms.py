@@ -70,11 +70,13 @@ class Form:
         shown = [f for f in self.fields if f.type not in _NOT_SUBMITTED and f.type != "submit"]
         return bool(shown) and all(field.type == "hidden" for field in shown)
 
-    def submission(self, values: Mapping[str, str]) -> dict[str, str]:
+    def submission(self, values: Mapping[str, str], pressed: str | None = None) -> dict[str, str]:
         """What a browser would post with ``values`` typed in: every field once (AD FS
-        2019 rejects a repeated field), unchecked boxes and extra buttons left out."""
+        2019 rejects a repeated field), unchecked boxes and extra buttons left out.
+        The button sent is the first submit input, or the one named ``pressed`` (its
+        value, or empty for a ``<button>`` element, which is no input here)."""
         posted: dict[str, str] = {}
-        submit_seen = False
+        submit_seen = pressed is not None
         for field in self.fields:
             if field.name in posted or field.type in _NOT_SUBMITTED:
                 continue
@@ -83,6 +85,9 @@ class Form:
                     continue
                 submit_seen = True
             posted[field.name] = field.value
+        if pressed is not None:
+            button = next((f for f in self.fields if f.name == pressed), None)
+            posted[pressed] = button.value if button is not None else ""
         for name, value in values.items():
             posted[name] = value
         return posted
@@ -148,6 +153,13 @@ class Page:
     def text_by_class(self, class_name: str) -> str | None:
         """``text_by_id`` for the first element of a class."""
         element = self._markup.classes.get(class_name)
+        if element is None:
+            return None
+        return _clip(self._markup.text_of(element))
+
+    def label_of(self, field_id: str) -> str | None:
+        """The text of the ``<label for=...>`` of an input, clipped like ``text_by_id``."""
+        element = self._markup.labels.get(field_id)
         if element is None:
             return None
         return _clip(self._markup.text_of(element))

@@ -89,6 +89,8 @@ class Markup:
     ids: dict[str, Element] = field(default_factory=dict)
     #: The first element of each class name (``class="a b"`` counts for both).
     classes: dict[str, Element] = field(default_factory=dict)
+    #: The first ``<label for=ID>`` of each ID.
+    labels: dict[str, Element] = field(default_factory=dict)
     title: str | None = None
     texts: list[str] = field(default_factory=list)
     scripts: list[str] = field(default_factory=list)
@@ -223,6 +225,10 @@ class _Scanner:
         if element_id is not None and element_id not in self.out.ids:
             element = Element(name, attrs, len(self.out.texts))
             self.out.ids[element_id] = element
+        target = attrs.get("for") if name == "label" else None
+        if target is not None and target not in self.out.labels:
+            element = element or Element(name, attrs, len(self.out.texts))
+            self.out.labels[target] = element
         for class_name in attrs.get("class", "").split()[:_MAX_CLASSES]:
             if class_name not in self.out.classes:
                 element = element or Element(name, attrs, len(self.out.texts))

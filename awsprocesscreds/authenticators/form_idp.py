@@ -79,9 +79,11 @@ class Consent:
     them silently."""
 
     matches: Callable[[Page], Form | None]
-    accept: Mapping[str, str]
-    refuse: Mapping[str, str]
-    describe: Callable[[Page], str]
+    #: The buttons that accept and refuse (the one pressed is the one sent).
+    accept: str
+    refuse: str
+    #: The attributes asked for, listed for the person ("" when the page names none).
+    describe: Callable[[Form], str]
 
 
 @dataclass(frozen=True)
@@ -142,8 +144,8 @@ class FormAuthenticator(Authenticator):
             )
         return page
 
-    def submit(self, form: Form, values: Mapping[str, str]) -> Page:
-        return self.fetch(form.method, form.action, form.submission(values))
+    def submit(self, form: Form, values: Mapping[str, str], pressed: str | None = None) -> Page:
+        return self.fetch(form.method, form.action, form.submission(values, pressed))
 
 
 class FormWalk:
@@ -236,7 +238,7 @@ class FormWalk:
         values: dict[str, str] = {}
         devices = [radio for radio in form.radios if radio.name == idp.device_choice]
         if len(devices) > 1:
-            labels = tuple(page.text_by_id(f"{d.id}-label") or d.value for d in devices)
+            labels = tuple((d.id and page.label_of(d.id)) or d.value for d in devices)
             index = yield Choose(f"{idp.name} asks for a code from one of your devices:", labels)
             if not isinstance(index, int) or not 0 <= index < len(devices):
                 raise MfaError("no device was chosen")
@@ -250,18 +252,20 @@ class FormWalk:
         return self.auth.submit(form, {**idp.submit_values, **values})
 
     def _consent(self, page: Page, form: Form, consent: Consent) -> Flow[Page]:
-        what = consent.describe(page)
+        what = consent.describe(form)
+        listed = f" ({what})" if what else ""
         index = yield Choose(
-            f"{self.idp.name} asks whether to release {what} to AWS:",
+            f"{self.idp.name} asks to release your attributes to AWS{listed}:",
             ("Release them and continue", "Do not release them (the sign-in stops)"),
         )
         if index != 0:
             # Tell the IdP, as the browser's button would, then stop here.
-            self.auth.submit(form, consent.refuse)
+            self.auth.submit(form, {}, pressed=consent.refuse)
             raise ConsentRefused(
-                f"you refused to release {what} to AWS, so {self.idp.name} did not sign you in"
+                f"you refused to release your attributes to AWS{listed}, so {self.idp.name} "
+                "did not sign you in"
             )
-        return self.auth.submit(form, consent.accept)
+        return self.auth.submit(form, {}, pressed=consent.accept)
 
 
 _CODE_TYPES = ("text", "number", "tel")

@@ -54,9 +54,9 @@ def _consent_form(page: Page) -> Form | None:
     )
 
 
-def _released(page: Page) -> str:
-    listed = page.text_by_id("attributeRelease") or page.text_by_class("attribute-release")
-    return f"these attributes ({listed})" if listed else "your attributes"
+def _released(form: Form) -> str:
+    names = [item.value for item in form.fields if item.name == "_shib_idp_consentIds"]
+    return ", ".join(names)
 
 
 SHIBBOLETH = FormIdp(
@@ -68,8 +68,8 @@ SHIBBOLETH = FormIdp(
     steps=(Step("the browser-storage view", _storage_form, _STORAGE_ANSWER),),
     consent=Consent(
         matches=_consent_form,
-        accept={"_eventId_proceed": ""},
-        refuse={"_eventId_AttributeReleaseRejected": ""},
+        accept="_eventId_proceed",
+        refuse="_eventId_AttributeReleaseRejected",
         describe=_released,
     ),
     hint="-e should be https://HOST/idp/profile/SAML2/Unsolicited/SSO?providerId=urn:amazon:webservices",
