@@ -128,6 +128,24 @@ class FormAuthenticator(Authenticator):
         require_https(self.context.endpoint)
         return (yield from FormWalk(self).run(self.fetch("GET", self.context.endpoint, None)))
 
+    def resume(self) -> Flow[str | None]:
+        """With a kept session: the pages the provider answers by itself (storage
+        views, hidden forms) up to the SAMLResponse; None at the first page that would
+        ask the person something."""
+        yield from ()
+        require_https(self.context.endpoint)
+        walk = FormWalk(self)
+        page = self.fetch("GET", self.context.endpoint, None)
+        while True:  # bounded by the guard
+            walk.guard.see(page, page_name(page))
+            assertion = (page.input_value("SAMLResponse") or "").strip()
+            if assertion:
+                return assertion
+            form = walk.automatic(page)
+            if form is None:
+                return None
+            page = self.submit(*form)
+
     def fetch(self, method: str, url: str, data: Mapping[str, str] | None) -> Page:
         """The page at ``url``; an error status is an error unless its page is one the
         walk can read (an IdP's login page with an error may come with one)."""
@@ -171,16 +189,31 @@ class FormWalk:
                 return assertion.strip()
             page = yield from self._act(page)
 
+    def automatic(self, page: Page) -> tuple[Form, Mapping[str, str]] | None:
+        """The form to post, and with what, when ``page`` is one the provider answers
+        without the person (one of its steps, or a hidden form that posts itself)."""
+        found = self._step(page)
+        if found is not None:
+            return found
+        auto = page.auto_post_form()
+        return None if auto is None else (auto, {})
+
+    def _step(self, page: Page) -> tuple[Form, Mapping[str, str]] | None:
+        for step in self.idp.steps:
+            form = step.matches(page)
+            if form is not None:
+                log.debug("%s: %s", self.idp.name, step.name)
+                return form, step.values
+        return None
+
     def _act(self, page: Page) -> Flow[Page]:
         idp, auth = self.idp, self.auth
         for blocked in idp.blocked:
             if blocked.matches(page):
                 raise MfaError(f"{idp.name} asks for {blocked.name}: {blocked.message}")
-        for step in idp.steps:
-            form = step.matches(page)
-            if form is not None:
-                log.debug("%s: %s", idp.name, step.name)
-                return auth.submit(form, step.values)
+        found = self._step(page)
+        if found is not None:
+            return auth.submit(*found)
         if idp.consent is not None:
             form = idp.consent.matches(page)
             if form is not None:

@@ -1,0 +1,244 @@
+"""Keycloak and Shibboleth on the form engine, end to end on a pseudo-terminal: success,
+the IdP's own words on a wrong password, one-time codes and device choice, the
+browser-storage views, attribute-release consent accepted and refused, pages only a
+browser can answer, kept sessions, and a run through botocore."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import boto3
+import pytest
+
+from tests.cli_runner import CLI, prompts, run_cli, run_without_terminal
+from tests.conftest import PASSWORD, ROLE_ARN, USER, as_sdk_environment, cache_files
+from tests.emulators import TestTls
+from tests.emulators.keycloak import KeycloakEmulator
+from tests.emulators.shibboleth import ShibbolethEmulator
+
+PASSWORD_PROMPT = (r"Password for alice@example\.com: ", PASSWORD)
+CODE = r"Verification code: "
+
+
+def keycloak(idp: KeycloakEmulator, *extra: str) -> list[str]:
+    return ["-e", idp.entry_url, "-u", USER, "-p", "keycloak", *extra]
+
+
+def shibboleth(idp: ShibbolethEmulator, *extra: str) -> list[str]:
+    return ["-e", idp.entry_url, "-u", USER, "-p", "shibboleth", *extra]
+
+
+# --- Keycloak --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("auth_prefix", [False, True])
+def test_keycloak_signs_in(
+    tls: TestTls, env: dict[str, str], tmp_path: Path, home: Path, auth_prefix: bool
+) -> None:
+    with KeycloakEmulator(tls, auth_prefix=auth_prefix) as idp:
+        run = run_cli(keycloak(idp), env, tmp_path, [PASSWORD_PROMPT])
+        again = run_without_terminal(keycloak(idp), env)
+        assert idp.password_posts == 1
+        assert idp.logins == 1
+    assert run.code == 0, run.stderr
+    assert again.stdout == run.stdout
+    assert len(cache_files(home)) == 1
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"theme": "v2"}, "Keycloak refused the login: Invalid username or password."),
+        ({"theme": "v1"}, "Keycloak refused the login: Invalid username or password."),
+        ({"locale": "ja"}, "Keycloak refused the login: "),
+        ({"error_text": "Nope, try the SSO portal"}, "refused the login: Nope, try the SSO portal"),
+    ],
+)
+def test_keycloak_wrong_password_shows_its_own_words(
+    tls: TestTls,
+    env: dict[str, str],
+    tmp_path: Path,
+    home: Path,
+    options: dict[str, str],
+    expected: str,
+) -> None:
+    with KeycloakEmulator(tls, **options) as idp:  # type: ignore[arg-type]
+        run = run_cli(keycloak(idp), env, tmp_path, [(r"Password for ", "wrong")])
+        assert idp.password_posts == 1
+    assert expected in run.error_line()
+    assert cache_files(home) == []
+
+
+def test_keycloak_disabled_account(tls: TestTls, env: dict[str, str], tmp_path: Path) -> None:
+    with KeycloakEmulator(tls, disabled_users={USER}) as idp:
+        run = run_cli(keycloak(idp), env, tmp_path, [PASSWORD_PROMPT])
+        assert idp.logins == 0
+    assert "Account is disabled" in run.error_line()
+
+
+@pytest.mark.parametrize("otp_field", ["otp", "totp"])
+def test_keycloak_one_time_code(
+    tls: TestTls, env: dict[str, str], tmp_path: Path, otp_field: str
+) -> None:
+    with KeycloakEmulator(tls, otp_devices=["Phone"], otp_field=otp_field) as idp:
+        run = run_cli(keycloak(idp), env, tmp_path, [PASSWORD_PROMPT, (CODE, "123456")])
+        assert idp.otp_attempts == 1
+        assert idp.logins == 1
+    assert run.code == 0, run.stderr
+
+
+def test_keycloak_wrong_code_then_right_on_the_chosen_device(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with KeycloakEmulator(tls, otp_devices=["Phone", "Tablet"]) as idp:
+        run = run_cli(
+            keycloak(idp),
+            env,
+            tmp_path,
+            [
+                PASSWORD_PROMPT,
+                (r"Choose 1-2: ", "2"),
+                (CODE, "000000"),
+                (r"Choose 1-2: ", "2"),
+                (CODE, "123456"),
+            ],
+        )
+        assert idp.otp_attempts == 2
+        assert idp.selected_credentials[-1] == "cred-1"
+        assert idp.logins == 1
+    assert run.code == 0, run.stderr
+    assert "2) Tablet" in run.screen
+    assert "Invalid authenticator code" in run.screen
+
+
+def test_keycloak_three_wrong_codes(tls: TestTls, env: dict[str, str], tmp_path: Path) -> None:
+    with KeycloakEmulator(tls, otp_devices=["Phone"]) as idp:
+        run = run_cli(
+            keycloak(idp),
+            env,
+            tmp_path,
+            [PASSWORD_PROMPT, (CODE, "000001"), (CODE, "000002"), (CODE, "000003")],
+        )
+        assert idp.otp_attempts == 3
+    assert "Keycloak refused the one-time code 3 times" in run.error_line()
+
+
+def test_keycloak_webauthn_only_is_one_line(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with KeycloakEmulator(tls, webauthn_only=True) as idp:
+        run = run_cli(keycloak(idp), env, tmp_path, [PASSWORD_PROMPT])
+        assert idp.logins == 0
+    assert "security key or passkey (WebAuthn)" in run.error_line()
+
+
+def test_keycloak_kept_session_signs_the_next_profile_in(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with KeycloakEmulator(tls, otp_devices=["Phone"]) as idp:
+        first = run_cli(keycloak(idp), env, tmp_path, [PASSWORD_PROMPT, (CODE, "123456")])
+        second = run_cli(keycloak(idp, "--duration", "1800"), env, tmp_path)
+        assert idp.sign_ins == 1
+        assert idp.session_reuses == 1
+    assert first.code == 0, first.stderr
+    assert second.code == 0, second.stderr
+    assert prompts(second.screen) == 0
+
+
+def test_keycloak_through_botocore(
+    tls: TestTls, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with KeycloakEmulator(tls) as idp:
+        run = run_without_terminal(
+            ["configure", "--profile", "kc", *keycloak(idp, "-a", ROLE_ARN)], env
+        )
+        assert run.code == 0, run.stderr
+        assert CLI in Path(env["AWS_CONFIG_FILE"]).read_text()
+        as_sdk_environment(monkeypatch, env)
+        client = boto3.Session(profile_name="kc").client(
+            "sts", endpoint_url=env["AWS_ENDPOINT_URL_STS"], region_name="us-east-1"
+        )
+        assert ":assumed-role/Dev/" in client.get_caller_identity()["Arn"]
+        assert idp.logins == 1
+
+
+# --- Shibboleth ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("version", "local_storage"), [(5, True), (4, True), (3, False)])
+def test_shibboleth_signs_in(
+    tls: TestTls, env: dict[str, str], tmp_path: Path, version: int, local_storage: bool
+) -> None:
+    with ShibbolethEmulator(tls, version=version, local_storage=local_storage) as idp:
+        run = run_cli(shibboleth(idp), env, tmp_path, [PASSWORD_PROMPT])
+        assert idp.password_posts == 1
+        assert idp.storage_reads == (1 if local_storage else 0)
+        assert idp.storage_writes == (1 if local_storage else 0)
+        assert idp.logins == 1
+    assert run.code == 0, run.stderr
+    run.credentials()
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (None, "Shibboleth refused the login: The password you entered was incorrect."),
+        ("locked", "Shibboleth refused the login: "),
+        ("expired", "Shibboleth refused the login: "),
+    ],
+)
+def test_shibboleth_refusals_show_its_own_words(
+    tls: TestTls, env: dict[str, str], tmp_path: Path, home: Path, status: str | None, expected: str
+) -> None:
+    account_status = {USER: status} if status else None
+    password = "wrong" if status is None else PASSWORD
+    with ShibbolethEmulator(tls, account_status=account_status) as idp:
+        run = run_cli(shibboleth(idp), env, tmp_path, [(r"Password for ", password)])
+        assert idp.logins == 0
+    assert expected in run.error_line()
+    assert cache_files(home) == []
+
+
+def test_shibboleth_consent_is_asked_and_accepted(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with ShibbolethEmulator(tls, consent=True) as idp:
+        run = run_cli(shibboleth(idp), env, tmp_path, [PASSWORD_PROMPT, (r"Choose 1-2: ", "1")])
+        assert idp.consent_answers == ["accepted"]
+        assert idp.logins == 1
+    assert run.code == 0, run.stderr
+    assert "release your attributes to AWS (uid, mail, eduPersonAffiliation)" in run.screen
+
+
+def test_shibboleth_consent_refused_stops(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with ShibbolethEmulator(tls, consent=True) as idp:
+        run = run_cli(shibboleth(idp), env, tmp_path, [PASSWORD_PROMPT, (r"Choose 1-2: ", "2")])
+        assert idp.consent_answers == ["refused"]
+        assert idp.logins == 0
+    assert "you refused to release your attributes to AWS" in run.error_line()
+
+
+def test_shibboleth_consent_is_never_given_without_a_terminal(
+    tls: TestTls, env: dict[str, str]
+) -> None:
+    with ShibbolethEmulator(tls, consent=True) as idp:
+        run = run_without_terminal(shibboleth(idp), {**env, "AWSPROCESSCREDS_PASSWORD": PASSWORD})
+        assert idp.consent_answers == []
+        assert idp.logins == 0
+    assert run.code != 0
+    assert "Traceback" not in run.stderr
+
+
+def test_shibboleth_kept_session_signs_the_next_profile_in(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with ShibbolethEmulator(tls) as idp:
+        first = run_cli(shibboleth(idp), env, tmp_path, [PASSWORD_PROMPT])
+        second = run_cli(shibboleth(idp, "--duration", "1800"), env, tmp_path)
+        assert idp.sign_ins == 1
+        assert idp.session_reuses == 1
+    assert first.code == 0, first.stderr
+    assert second.code == 0, second.stderr
+    assert prompts(second.screen) == 0
