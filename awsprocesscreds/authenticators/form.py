@@ -4,7 +4,8 @@ own; ``-v`` tells which page it did not understand."""
 
 from __future__ import annotations
 
-from awsprocesscreds.authenticators.form_idp import Fields, FormAuthenticator, FormIdp
+from awsprocesscreds.authenticators.form_description import Fields, FormIdp
+from awsprocesscreds.authenticators.form_idp import FormAuthenticator
 
 GENERIC = FormIdp(
     name="the IdP",

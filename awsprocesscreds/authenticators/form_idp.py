@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import ClassVar
 
 from awsprocesscreds.authenticators.base import Authenticator
+from awsprocesscreds.authenticators.form_description import Consent, FormIdp
 from awsprocesscreds.errors import (
     AuthenticationError,
     ConsentRefused,
@@ -33,90 +33,6 @@ from awsprocesscreds.page_guard import PageGuard, page_name
 log = logging.getLogger(__name__)
 
 MAX_CODE_ATTEMPTS = 3
-
-
-@dataclass(frozen=True)
-class Fields:
-    """Which input of a form takes a value: an exact name first, else the first text
-    input whose name contains one of ``containing`` (lower case)."""
-
-    names: tuple[str, ...] = ()
-    containing: tuple[str, ...] = ()
-
-    def find(self, form: Form, types: tuple[str, ...]) -> str | None:
-        for name in self.names:
-            if form.has_field(name):
-                return name
-        for item in form.fields:
-            lowered = item.name.lower()
-            if item.type in types and any(part in lowered for part in self.containing):
-                return item.name
-        return None
-
-
-@dataclass(frozen=True)
-class Step:
-    """A page the provider answers without asking the person: recognised by
-    ``matches``, answered by posting its form with ``values`` set."""
-
-    name: str
-    matches: Callable[[Page], Form | None]
-    values: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Blocked:
-    """A page only a browser can answer: ``message`` says what to do."""
-
-    name: str
-    matches: Callable[[Page], bool]
-    message: str
-
-
-@dataclass(frozen=True)
-class Consent:
-    """A consent page: shown to the person, who accepts or refuses; never accepted for
-    them silently."""
-
-    matches: Callable[[Page], Form | None]
-    #: The buttons that accept and refuse (the one pressed is the one sent).
-    accept: str
-    refuse: str
-    #: The attributes asked for, listed for the person ("" when the page names none).
-    describe: Callable[[Form], str]
-
-
-@dataclass(frozen=True)
-class FormIdp:
-    """How one product's sign-in pages look."""
-
-    name: str
-    username: Fields
-    password: Fields
-    #: Where the IdP writes its error text: element ids, then class names.
-    error_ids: tuple[str, ...] = ()
-    error_classes: tuple[str, ...] = ()
-    #: One-time-code inputs, and the radio group choosing among several devices.
-    code: Fields = field(default_factory=Fields)
-    device_choice: str | None = None
-    #: Fields a browser adds when the person presses the login button.
-    submit_values: Mapping[str, str] = field(default_factory=dict)
-    steps: tuple[Step, ...] = ()
-    consent: Consent | None = None
-    blocked: tuple[Blocked, ...] = ()
-    #: What the unknown-page error suggests checking.
-    hint: str = "check the entry URL (-e)"
-
-    def error_text(self, page: Page) -> str | None:
-        for element_id in self.error_ids:
-            text = page.text_by_id(element_id)
-            if text:
-                return text
-        for class_name in self.error_classes:
-            text = page.text_by_class(class_name)
-            if text:
-                return text
-        return None
 
 
 class FormAuthenticator(Authenticator):

@@ -11,7 +11,8 @@ Errors sit in ``#input-error`` (old themes), ``#input-error-username`` and the
 
 from __future__ import annotations
 
-from awsprocesscreds.authenticators.form_idp import Blocked, Fields, FormAuthenticator, FormIdp
+from awsprocesscreds.authenticators.form_description import Blocked, Fields, FormIdp
+from awsprocesscreds.authenticators.form_idp import FormAuthenticator
 from awsprocesscreds.forms import Page
 
 

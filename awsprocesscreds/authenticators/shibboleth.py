@@ -13,13 +13,8 @@ is shown to the person, who decides.
 
 from __future__ import annotations
 
-from awsprocesscreds.authenticators.form_idp import (
-    Consent,
-    Fields,
-    FormAuthenticator,
-    FormIdp,
-    Step,
-)
+from awsprocesscreds.authenticators.form_description import Consent, Fields, FormIdp, Step
+from awsprocesscreds.authenticators.form_idp import FormAuthenticator
 from awsprocesscreds.forms import Form, Page
 
 _STORAGE_KEYS = ("shib_idp_session_ss", "shib_idp_persistent_ss")
