@@ -1,16 +1,18 @@
 """The measurements: cold logins, cache hits, parallel cold start, HTTP round trips.
 
-Contract: :func:`measure_all` starts the spawner, the emulators (AD FS 2.0, AD FS
-2016+, Okta and Entra ID, HTTPS on 127.0.0.1 with a throw-away CA) and moto as STS,
-takes every measurement in turn and stops them all before it returns. It returns
-JSON-ready results: ``rss_floor_mb``, ``cache_hit`` and ``cold_login`` (summaries per
-command: ours and 0.0.2 on AD FS 2.0, ours on Entra ID without and with a push),
-``cache_hit_paired``, ``parallel`` (the same AD FS 2.0 commands, and ours on Entra ID
-with a push) and ``round_trips`` (per sign-in: AD FS, Okta, Entra ID managed with a
-push and Entra ID federated through AD FS). A baseline that cannot log in
-against the emulators is dropped, with the reason in ``baseline.problem``. A run that
-prints no credentials, a cold login that does not log in at the IdP and call STS
-exactly once, and a cache hit that logs in raise :class:`BenchError`.
+Contract: :func:`measure_all` starts the spawner, the emulators (AD FS 2.0, AD FS 2016+,
+Okta and Entra ID, HTTPS on 127.0.0.1 with a throw-away CA) and moto as STS, takes every
+measurement in turn and stops them all before it returns. It returns JSON-ready results:
+``rss_floor_mb``, ``cache_hit`` and ``cold_login`` (summaries per command: ours and
+0.0.2 on AD FS 2.0, ours refreshing on a kept AD FS 2.0 session, ours on Entra ID
+without and with a push), ``refresh`` (that refresh beside the full sign-ins of the same
+rounds, see ``report.refresh_summary``), ``cache_hit_paired``, ``parallel`` (the same AD
+FS 2.0 commands, and ours on Entra ID with a push) and ``round_trips`` (per sign-in: AD
+FS, Okta, Entra ID managed with a push and Entra ID federated through AD FS). A baseline
+that cannot log in against the emulators is dropped, with the reason in
+``baseline.problem``. A run that prints no credentials, a cold login that does not log
+in at the IdP and call STS exactly once, a refresh that is not one round trip on the
+kept session (see ``logins.py``) and a cache hit that logs in raise :class:`BenchError`.
 """
 
 from __future__ import annotations
@@ -22,32 +24,33 @@ from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from benchmarks.entra import FEDERATED_USER, entra_args, start_entra
 from benchmarks.installs import Baseline
+from benchmarks.logins import Login, delta, measure_logins, rotated, sts_calls
 from benchmarks.processes import BenchError, Command, Run, Spawner, mb
-from benchmarks.report import paired_ratios, summary
+from benchmarks.report import paired_ratios, refresh_summary, summary
 from benchmarks.tools import (
     BASELINE,
     LABELS,
     OURS,
     OURS_ENTRA,
     OURS_ENTRA_PUSH,
+    OURS_REFRESH,
     PASSWORD,
     PYTHON,
     check_credentials,
     child_env,
     clear_cache,
-    describe,
     tool_args,
     with_args,
 )
 from tests.emulators import AdfsEmulator, MotoSts, OktaEmulator, make_tls
 from tests.emulators.adfs import LOGIN_PATH
+from tests.emulators.adfs_core import ENTRY_PATH
 from tests.emulators.server import EmulatorServer
 
-_T = TypeVar("_T")
 #: Hard limit (seconds) on each process of the parallel cold start.
 PARALLEL_TIMEOUT = 180
 
@@ -112,13 +115,19 @@ def measure_all(
 
         entra_plain = with_args(tool(OURS_ENTRA, ours_script), entra_args(entra.plain))
         entra_push = with_args(tool(OURS_ENTRA_PUSH, ours_script), entra_args(entra.push))
+        # A HOME of its own: the cold logins of OURS empty theirs, kept session included.
+        refresh = with_args(tool(OURS_REFRESH, ours_script), tool_args(idp.entry_url))
         logins = [
-            *((t, idp) for t in adfs2_tools),
-            (entra_plain, entra.plain),
-            (entra_push, entra.push),
+            *(Login(t, idp) for t in adfs2_tools),
+            Login(refresh, idp, ENTRY_PATH, kept_session=True),
+            Login(entra_plain, entra.plain),
+            Login(entra_push, entra.push),
         ]
-        log(f"cold logins: {args.cold_runs} per command (+1 warm-up), interleaved")
-        cold = measure_cold(spawner, logins, args.cold_runs)
+        log(
+            f"cold logins and refreshes with a kept IdP session: {args.cold_runs} per command "
+            "(+1 warm-up), interleaved"
+        )
+        cold, refresh_requests = measure_logins(spawner, logins, args.cold_runs)
         log(f"cache hits: {args.rounds} rounds (+{args.warmup} warm-up), interleaved")
         hits = measure_hits(
             spawner, [bare, *adfs2_tools], idp, rounds=args.rounds, warmup=args.warmup, progress=log
@@ -147,6 +156,7 @@ def measure_all(
             "cache_hit": {name: summary(runs) for name, runs in hits.items()},
             "cache_hit_paired": paired_ratios(hits),
             "cold_login": {name: summary(runs) for name, runs in cold.items()},
+            "refresh": refresh_summary(cold, refresh_requests[OURS_REFRESH]),
             "parallel": parallel,
             "round_trips": round_trips,
         }
@@ -171,27 +181,6 @@ def probe_login(spawner: Spawner, tool: Command) -> str | None:
     return None
 
 
-def measure_cold(
-    spawner: Spawner, logins: Sequence[tuple[Command, EmulatorServer]], runs: int
-) -> dict[str, list[Run]]:
-    """``runs`` cold logins per command (one more as warm-up), interleaved, cache emptied
-    before each; each must log in exactly once at its IdP and call moto's STS once."""
-    results: dict[str, list[Run]] = {tool.name: [] for tool, _ in logins}
-    for round_ in range(runs + 1):
-        for tool, idp in _rotated(logins, round_):
-            clear_cache(tool)
-            before, calls = idp.logins, sts_calls()
-            run = spawner.one(tool)
-            check_credentials(run, f"cold login of {describe(tool.name)}")
-            if idp.logins != before + 1:
-                raise BenchError(f"{describe(tool.name)}: {idp.logins - before} IdP logins, not 1")
-            if _delta(sts_calls(), calls) not in (1, None):
-                raise BenchError(f"{describe(tool.name)} did not call the local STS once")
-            if round_ > 0:
-                results[tool.name].append(run)
-    return results
-
-
 def measure_hits(
     spawner: Spawner,
     commands: Sequence[Command],
@@ -205,7 +194,7 @@ def measure_hits(
     results: dict[str, list[Run]] = {command.name: [] for command in commands}
     logins = idp.logins
     for round_ in range(warmup + rounds):
-        for command in _rotated(commands, round_):
+        for command in rotated(commands, round_):
             run = spawner.one(command)
             if command.name == PYTHON:
                 if run.exit != 0:
@@ -232,7 +221,7 @@ def measure_parallel(
     return {
         "processes": processes,
         "idp_logins": idp.logins - logins,
-        "sts_calls": _delta(sts_calls(), calls),
+        "sts_calls": delta(sts_calls(), calls),
         "succeeded": processes - len(failures),
         "failures": failures[:3],
         "slowest_s": max(run.wall for run in runs),
@@ -252,18 +241,13 @@ def measure_round_trips(spawner: Spawner, trips: Sequence[Trip]) -> dict[str, di
                 "ok": run.exit == 0,
                 "error": None if run.exit == 0 else run.failure(),
                 "idp_requests": requests,
-                "sts_calls": _delta(sts_calls(), calls),
+                "sts_calls": delta(sts_calls(), calls),
             }
     return found
 
 
 def _log_of(emulator: EmulatorServer) -> Callable[[], list[tuple[str, str]]]:
     return lambda: emulator.requests_seen
-
-
-def _rotated(items: Sequence[_T], round_: int) -> list[_T]:
-    shift = round_ % len(items)
-    return [*items[shift:], *items[:shift]]
 
 
 class Adfs2Emulator(AdfsEmulator):
@@ -280,22 +264,3 @@ class Adfs2Emulator(AdfsEmulator):
         if action.startswith("?"):
             action = LOGIN_PATH + action
         return super()._login_page(action, error, username)
-
-
-def sts_calls() -> int | None:
-    """AssumeRoleWithSAML calls moto has served so far (its state is process-wide), or
-    None if this moto keeps them elsewhere."""
-    try:
-        from moto.sts.models import sts_backends
-
-        return sum(
-            len(backend.assumed_roles)
-            for per_account in sts_backends.values()
-            for backend in per_account.values()
-        )
-    except Exception:
-        return None
-
-
-def _delta(after: int | None, before: int | None) -> int | None:
-    return None if after is None or before is None else after - before

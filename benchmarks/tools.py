@@ -1,14 +1,16 @@
 """The commands compared, and the sandbox every one of them runs in.
 
 Contract: ``OURS``, ``BASELINE`` and ``PYTHON`` name the three commands everywhere (in
-the results and their JSON keys), ``OURS_ENTRA`` and ``OURS_ENTRA_PUSH`` ours signing
-in at Entra ID; ``LABELS`` is how the report names them, ``SIGN_INS`` where each signs
-in (:func:`describe` says both).
+the results and their JSON keys), ``OURS_ENTRA`` and ``OURS_ENTRA_PUSH`` ours signing in
+at Entra ID, ``OURS_REFRESH`` ours refreshing on a kept AD FS 2.0 session; ``LABELS`` is
+how the report names them, ``SIGN_INS`` where each signs in (:func:`describe` says
+both).
 :func:`child_env` builds a child's whole environment: a throw-away HOME and AWS config,
 the emulators' CA, moto's STS on 127.0.0.1, and proxies that lead nowhere for anything
 else. :func:`tool_args` and :func:`with_args` add the login both tools understand;
-:func:`clear_cache` empties a tool's credential cache; :func:`check_credentials` raises
-:class:`BenchError` unless a run printed credentials.
+:func:`clear_cache` empties a tool's credential cache (ours: with its kept IdP
+sessions); :func:`check_credentials` raises :class:`BenchError` unless a run printed
+credentials.
 """
 
 from __future__ import annotations
@@ -28,12 +30,15 @@ ROLE_ARN = "arn:aws:iam::123456789012:role/Dev"
 OURS, BASELINE, PYTHON = "ours", "0.0.2", "python -c pass"
 #: Our command signing in at Entra ID: a managed user without, and with, a push.
 OURS_ENTRA, OURS_ENTRA_PUSH = "ours entra", "ours entra push"
+#: Our command an hour later: its credentials expired, its AD FS 2.0 session kept.
+OURS_REFRESH = "ours refresh"
 LABELS = {
     OURS: "awsprocesscreds (ours)",
     BASELINE: "awsprocesscreds 0.0.2",
     PYTHON: "python -c pass",
     OURS_ENTRA: "awsprocesscreds (ours)",
     OURS_ENTRA_PUSH: "awsprocesscreds (ours)",
+    OURS_REFRESH: "awsprocesscreds (ours)",
 }
 #: Where each command signs in, in the cold-login and parallel tables (in this order).
 SIGN_INS = {
@@ -41,6 +46,7 @@ SIGN_INS = {
     BASELINE: "AD FS 2.0",
     OURS_ENTRA: "Entra ID, password",
     OURS_ENTRA_PUSH: "Entra ID, password + push",
+    OURS_REFRESH: "AD FS 2.0, kept IdP session",
 }
 
 #: Variables passed on to the children; everything else (AWS_*, proxies, PYTHON*) is not.
