@@ -242,3 +242,35 @@ def test_shibboleth_kept_session_signs_the_next_profile_in(
     assert first.code == 0, first.stderr
     assert second.code == 0, second.stderr
     assert prompts(second.screen) == 0
+
+
+# --- Shibboleth ECP --------------------------------------------------------------------------
+
+
+def test_shibboleth_ecp_signs_in_with_one_soap_request(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with ShibbolethEmulator(tls) as idp:
+        args = ["-e", idp.ecp_url, "-u", USER, "-p", "shibboleth-ecp"]
+        run = run_cli(args, env, tmp_path, [PASSWORD_PROMPT])
+        assert idp.ecp_requests == 1
+        assert idp.logins == 1
+    assert run.code == 0, run.stderr
+    run.credentials()
+
+
+@pytest.mark.parametrize(
+    ("ecp", "password", "expected"),
+    [
+        (True, "wrong", "Shibboleth refused the login (HTTP 401)"),
+        (False, PASSWORD, "is ECP enabled for AWS at this IdP?"),
+    ],
+)
+def test_shibboleth_ecp_refusals(
+    tls: TestTls, env: dict[str, str], tmp_path: Path, ecp: bool, password: str, expected: str
+) -> None:
+    with ShibbolethEmulator(tls, ecp=ecp) as idp:
+        args = ["-e", idp.ecp_url, "-u", USER, "-p", "shibboleth-ecp"]
+        run = run_cli(args, env, tmp_path, [(r"Password for ", password)])
+        assert idp.logins == 0
+    assert expected in run.error_line()
