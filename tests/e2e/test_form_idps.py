@@ -274,3 +274,26 @@ def test_shibboleth_ecp_refusals(
         run = run_cli(args, env, tmp_path, [(r"Password for ", password)])
         assert idp.logins == 0
     assert expected in run.error_line()
+
+
+# --- the generic form provider --------------------------------------------------------------
+
+
+def test_generic_form_signs_in_where_one_form_is_enough(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with KeycloakEmulator(tls) as idp:
+        args = ["-e", idp.entry_url, "-u", USER, "-p", "form"]
+        run = run_cli(args, env, tmp_path, [PASSWORD_PROMPT])
+        assert idp.logins == 1
+    assert run.code == 0, run.stderr
+
+
+def test_generic_form_names_the_page_it_does_not_understand(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with KeycloakEmulator(tls, otp_devices=["Phone"]) as idp:
+        args = ["-e", idp.entry_url, "-u", USER, "-p", "form"]
+        run = run_cli(args, env, tmp_path, [PASSWORD_PROMPT])
+        assert idp.logins == 0
+    assert "the IdP page 'Sign in to your account' was not understood" in run.error_line()
