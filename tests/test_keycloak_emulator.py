@@ -70,6 +70,8 @@ class _Forms(HTMLParser):
             self.forms.append(Form(values.get("id", ""), values.get("action", "")))
         elif tag == "input" and self.forms:
             kind = values.get("type", "text").lower()
+            if kind == "checkbox" and "checked" not in values:
+                return
             if kind == "radio":
                 checked = "checked" in values
                 self.radios.append((values["name"], values.get("value", ""), checked))
@@ -219,11 +221,54 @@ def test_a_disabled_user_sees_the_alert(
     assert (kc.logins, kc.sign_ins) == (0, 0)
 
 
-def test_hostile_error_text_is_escaped(make: Make, http: requests.Session) -> None:
-    kc = make(error_text=HOSTILE)
-    page = login(http, kc, DEFAULT_USER, "wrong")
+def test_hostile_texts_are_escaped(make: Make, http: requests.Session) -> None:
+    kc = make(error_text=HOSTILE, users={HOSTILE: "pw"}, otp_devices=[HOSTILE, "two"])
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quotes&quot;"
+    page = login(http, kc, HOSTILE, "wrong")
     assert "<script>alert" not in page.text
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quotes&quot;" in page.text
+    assert page.text.count(escaped) == 2  # the message and the username kept
+    assert forms_of(page)["kc-form-login"].fields()["username"] == HOSTILE
+    otp = submit(http, page, "kc-form-login", username=HOSTILE, password="pw")
+    assert "<script>alert" not in otp.text
+    assert escaped in otp.text
+
+
+def test_the_login_page_carries_the_real_pages_noise(make: Make, http: requests.Session) -> None:
+    kc = make()
+    page = http.get(kc.entry_url)
+    forms = forms_of(page)
+    assert set(forms) == {"kc-form-login", "kc-select-try-another-way-form"}
+    assert forms["kc-form-login"].action == forms["kc-select-try-another-way-form"].action
+    assert forms["kc-form-login"].fields() == {"username": "", "password": "", "credentialId": ""}
+    assert 'name="rememberMe" type="checkbox"' in page.text
+    assert 'name="login" id="kc-login" type="submit"' in page.text
+
+
+def test_kerberos_answers_401_first_and_its_form_leads_to_the_login(
+    make: Make, http: requests.Session
+) -> None:
+    kc = make(kerberos=True)
+    first = http.get(kc.entry_url)
+    assert first.status_code == 401
+    assert first.headers["WWW-Authenticate"] == "Negotiate"
+    assert "<TITLE>Kerberos Unsupported</TITLE>" in first.text
+    page = submit(http, first, "0")
+    assert page.status_code == 200
+    done = submit(http, page, "kc-form-login", username=DEFAULT_USER, password=DEFAULT_PASSWORD)
+    assert "SAMLResponse" in done.text
+    assert (kc.password_posts, kc.sign_ins) == (1, 1)
+
+
+def test_the_old_otp_page_cancel_button_is_never_pressed_silently(
+    make: Make, http: requests.Session
+) -> None:
+    kc = make(otp_devices=["FreeOTP"], otp_field="totp")
+    page = login(http, kc, DEFAULT_USER, DEFAULT_PASSWORD)
+    assert 'name="cancel" id="kc-cancel" type="submit"' in page.text
+    refused = submit(http, page, "kc-totp-login-form", totp="123456", cancel="Cancel")
+    assert refused.status_code == 400
+    assert "cancel: not modelled" in refused.text
+    assert (kc.otp_attempts, kc.sign_ins) == (0, 0)
 
 
 @pytest.mark.parametrize(
