@@ -114,7 +114,7 @@ def feedback(page: requests.Response, element_id: str) -> str:
 
 
 def alert_text(page: requests.Response) -> str:
-    match = re.search(r'class="pf-c-alert__title kc-feedback-text">(.*?)</span>', page.text)
+    match = re.search(r'class="pf(?:-v5)?-c-alert__title kc-feedback-text">(.*?)</span>', page.text)
     assert match
     return match.group(1)
 
@@ -204,20 +204,24 @@ def test_an_unknown_user_gets_the_same_message(make: Make, http: requests.Sessio
 
 
 @pytest.mark.parametrize(
-    ("locale", "text"),
+    ("theme", "locale", "text"),
     [
-        ("en", "Account is disabled, contact your administrator."),
-        ("ja", "アカウントが無効になっています。管理者に連絡してください。"),
+        ("v1", "en", "Account is disabled, contact your administrator."),
+        ("v2", "en", "Account is disabled, contact your administrator."),
+        ("v2", "ja", "アカウントが無効になっています。管理者に連絡してください。"),
     ],
 )
 def test_a_disabled_user_sees_the_alert(
-    make: Make, http: requests.Session, locale: str, text: str
+    make: Make, http: requests.Session, theme: str, locale: str, text: str
 ) -> None:
-    kc = make(disabled_users={DEFAULT_USER}, locale=locale)
+    kc = make(disabled_users={DEFAULT_USER}, theme=theme, locale=locale)
     page = login(http, kc, DEFAULT_USER, DEFAULT_PASSWORD)
     assert page.status_code == 200
     assert alert_text(page) == text
-    assert 'id="kc-form-login"' in page.text
+    pf = "pf" if theme == "v1" else "pf-v5"
+    assert f'<div class="alert-error {pf}-c-alert pf-m-inline pf-m-danger">' in page.text
+    assert "input-error" not in page.text
+    assert forms_of(page)["kc-form-login"].fields()["username"] == DEFAULT_USER
     assert (kc.logins, kc.sign_ins) == (0, 0)
 
 

@@ -145,7 +145,8 @@ class KeycloakCore(SessionIdp):
         """The page of `state.step` under a fresh session_code."""
         with self._lock:
             state.code = secrets.token_urlsafe(32)
-        action, where = self._action(state), {"realm": self.realm, "locale": self.locale}
+        action = self._action(state)
+        where = {"realm": self.realm, "locale": self.locale, "theme": self.theme}
         if state.step == "kerberos":  # SPNEGO asked; a browser without a ticket posts on
             page = Response.html(pages.kerberos_page(action), 401)
             return page.with_header("WWW-Authenticate", "Negotiate")
@@ -174,7 +175,6 @@ class KeycloakCore(SessionIdp):
                 **where,
                 action=action,
                 resources=self._resources,
-                theme=self.theme,
                 username=username,
                 field_error=field_error,
                 page_error=page_error,

@@ -16,6 +16,7 @@ def otp_page(
     realm: str,
     action: str,
     resources: str,
+    theme: str,
     locale: str,
     otp_field: str,
     devices: Sequence[tuple[str, str]],
@@ -51,7 +52,7 @@ type="radio" name="selectedCredentialId" value="{escape(credential)}"{checked}>
             '\n    <input class="btn btn-default btn-lg" name="cancel" id="kc-cancel" '
             'type="submit" value="Cancel"/>'
         )
-    body = f"""{pages.alert(error)}      <div id="kc-form"><div id="kc-form-wrapper">
+    body = f"""{pages.alert(theme, error)}      <div id="kc-form"><div id="kc-form-wrapper">
 <form id="{form_id}" class="form-horizontal" action="{escape(action)}" method="post">
 {radios}
   <div class="form-group">
@@ -74,6 +75,7 @@ def webauthn_page(
     realm: str,
     action: str,
     resources: str,
+    theme: str,
     locale: str,
     username: str,
     challenge: str,
@@ -104,7 +106,7 @@ def webauthn_page(
     body = f"""      <div id="kc-username" class="form-group">
         <label id="kc-attempted-username">{escape(username)}</label>
       </div>
-{pages.alert(error)}<form id="webauth" class="form-horizontal" action="{escape(action)}" \
+{pages.alert(theme, error)}<form id="webauth" class="form-horizontal" action="{escape(action)}" \
 method="post">
   <div class="form-group">
 {hidden}

@@ -55,13 +55,15 @@ def page(realm: str, lang: str, title: str, body: str, resources: str) -> str:
 """
 
 
-def alert(message: str | None) -> str:
-    """The page-level error alert, or "" without a message."""
+def alert(theme: str, message: str | None) -> str:
+    """The page-level error alert (PatternFly 4 classes in v1, PatternFly 5 in v2), or ""
+    without a message. Its text is the `span.kc-feedback-text` in both."""
     if message is None:
         return ""
-    return f"""      <div class="alert-error pf-c-alert pf-m-inline pf-m-danger">
-        <div class="pf-c-alert__icon"><span class="fa fa-fw fa-exclamation-circle"></span></div>
-        <span class="pf-c-alert__title kc-feedback-text">{escape(message)}</span>
+    pf = "pf" if theme == "v1" else "pf-v5"
+    return f"""      <div class="alert-error {pf}-c-alert pf-m-inline pf-m-danger">
+        <div class="{pf}-c-alert__icon"><span class="fa fa-fw fa-exclamation-circle"></span></div>
+        <span class="{pf}-c-alert__title kc-feedback-text">{escape(message)}</span>
       </div>
 """
 
@@ -103,7 +105,7 @@ def login_page(
     texts = TEXTS[locale]
     forgot = action.partition("/login-actions/")[0] + "/login-actions/reset-credentials"
     invalid = ' aria-invalid="true"' if field_error else ""
-    body = f"""{alert(page_error)}      <div id="kc-form"><div id="kc-form-wrapper">
+    body = f"""{alert(theme, page_error)}      <div id="kc-form"><div id="kc-form-wrapper">
 <form id="kc-form-login" class="pf-c-form" onsubmit="login.disabled = true; return true;" \
 action="{escape(action)}" method="post" novalidate="novalidate">
 <div class="form-group">
