@@ -239,9 +239,12 @@ def test_hostile_texts_are_escaped(make: Make, http: requests.Session) -> None:
 
 def test_the_login_page_carries_the_real_pages_noise(make: Make, http: requests.Session) -> None:
     kc = make()
+    assert kc.entry_url == f"{kc.url}/realms/example/protocol/saml/clients/amazon-aws"
     page = http.get(kc.entry_url)
     forms = forms_of(page)
     assert set(forms) == {"kc-form-login", "kc-select-try-another-way-form"}
+    query = parse_qs(urlsplit(forms["kc-form-login"].action).query)
+    assert query["client_id"] == ["urn:amazon:webservices"]
     assert forms["kc-form-login"].action == forms["kc-select-try-another-way-form"].action
     assert forms["kc-form-login"].fields() == {"username": "", "password": "", "credentialId": ""}
     assert 'name="rememberMe" type="checkbox"' in page.text

@@ -8,7 +8,8 @@ Flow (see the reference notes on Keycloak):
    `WWW-Authenticate: Negotiate`), a form posting on by script; its post answers the
    login page.
 2. Every form posts to `{prefix}/realms/R/login-actions/authenticate?session_code=..&
-   execution=..&client_id=C&tab_id=..`; `session_code` changes with every page served.
+   execution=..&client_id=urn:amazon:webservices&tab_id=..`; `session_code` changes
+   with every page served.
    Without the `AUTH_SESSION_ID` cookie (or with another `tab_id`): the error page, 400.
    A stale `session_code`: the login page again with "Your login attempt timed out...".
 3. The password form: a wrong password or unknown user re-renders the login page (200)

@@ -24,6 +24,8 @@ from tests.emulators.tls import TestTls
 AUTH_COOKIE = "AUTH_SESSION_ID"
 IDENTITY_COOKIE = "KEYCLOAK_IDENTITY"
 SESSION_COOKIE = "KEYCLOAK_SESSION"
+# The AWS client's SAML entity id, in every action URL; `client` is its URL name.
+CLIENT_ID = "urn:amazon:webservices"
 SSO_SESSION_MAX = 36000.0  # Keycloak's default SSO Session Max: 10 hours
 # One execution id per authenticator of the browser flow (Keycloak's are UUIDs).
 EXECUTIONS = {step: str(uuid.uuid4()) for step in ("kerberos", "password", "otp", "webauthn")}
@@ -128,7 +130,7 @@ class KeycloakCore(SessionIdp):
             {
                 "session_code": state.code,
                 "execution": EXECUTIONS[state.step],
-                "client_id": self.client,
+                "client_id": CLIENT_ID,
                 "tab_id": state.tab_id,
             }
         )
@@ -195,7 +197,7 @@ class KeycloakCore(SessionIdp):
             session_duration=self.session_duration,
             issuer=f"{self.url}{self.realm_path.rstrip('/')}",
         )
-        return_url = f"{self.url}{self.authenticate_path}?{urlencode({'client_id': self.client})}"
+        return_url = f"{self.url}{self.authenticate_path}?{urlencode({'client_id': CLIENT_ID})}"
         return Response.html(pages.assertion_page(saml, return_url))
 
     def _signed_in(self, user: str) -> Response:
