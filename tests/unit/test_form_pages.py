@@ -15,6 +15,7 @@ from awsprocesscreds.authenticators.shibboleth import (
 )
 from awsprocesscreds.errors import IdpResponseError
 from awsprocesscreds.forms import Page
+from tests.emulators import keycloak_mfa_pages as kc_mfa
 from tests.emulators import keycloak_pages as kc
 from tests.emulators import shibboleth_pages as shib
 
@@ -43,7 +44,7 @@ def test_keycloak_page_error_in_the_alert() -> None:
 @pytest.mark.parametrize("otp_field", ["otp", "totp"])
 def test_keycloak_otp_page_and_devices(otp_field: str) -> None:
     devices = [("cred-0", "Phone"), ("cred-1", "Tablet")]
-    html = kc.otp_page(**KC, locale="en", otp_field=otp_field, devices=devices)
+    html = kc_mfa.otp_page(**KC, theme="v2", locale="en", otp_field=otp_field, devices=devices)
     page = Page(html, URL)
     [form] = [form for form in page.forms if KEYCLOAK.code.find(form, ("text", "number", "tel"))]
     assert KEYCLOAK.code.find(form, ("text", "number", "tel")) == otp_field
@@ -54,8 +55,9 @@ def test_keycloak_otp_page_and_devices(otp_field: str) -> None:
 
 
 def test_keycloak_webauthn_page_is_blocked() -> None:
-    html = kc.webauthn_page(
+    html = kc_mfa.webauthn_page(
         **KC,
+        theme="v2",
         locale="en",
         username="alice",
         challenge="c",
