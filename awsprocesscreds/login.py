@@ -22,6 +22,7 @@ from awsprocesscreds.credentials import Credentials
 from awsprocesscreds.errors import (
     AccountLocked,
     AuthenticationError,
+    IdpResponseError,
     NoTerminal,
 )
 from awsprocesscreds.http import IdpSession
@@ -202,7 +203,13 @@ def _sign_in(
             return run_flow(authenticator.authenticate(), interactor)
         store, idp = kept
         if store.load(*idp, session.cookies):
-            resumed = run_flow(authenticator.resume(), interactor)
+            try:
+                resumed = run_flow(authenticator.resume(), interactor)
+            except IdpResponseError as exc:
+                # A page the kept session leads to that we do not understand is no
+                # reason to fail: the sign-in from scratch may well work.
+                log.debug("the kept IdP session led to %s", exc)
+                resumed = None
             if resumed:
                 log.debug("signed in with the kept IdP session")
                 return resumed
