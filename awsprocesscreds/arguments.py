@@ -15,11 +15,13 @@ from awsprocesscreds.hotpath import MAX_DURATION, MIN_DURATION
 from awsprocesscreds.request import DEFAULT_MFA_TIMEOUT, DEFAULT_TIMEOUT, MFA_FACTORS
 
 PROG = "awsprocesscreds-saml"
-SUBCOMMANDS = ("roles", "configure", "logout", "console")
+SUBCOMMANDS = ("roles", "configure", "logout", "console", "status")
+#: The commands that take ``--profile NAME`` instead of the profile's options.
+BY_PROFILE = ("roles", "logout", "console", "status")
 IDENTITY = ("endpoint", "username", "provider")
 
 EPILOG = (
-    "Commands: roles, configure, logout, console; the command comes first and each has "
+    "Commands: roles, configure, logout, console, status; the command comes first and each has "
     "--help. Environment: AWSPROCESSCREDS_PASSWORD and AWSPROCESSCREDS_MFA_CODE answer the "
     "prompts (automation only: anything that can read your environment can read them); "
     "REQUESTS_CA_BUNDLE, AWS_CA_BUNDLE, AWS_ENDPOINT_URL_STS, HTTPS_PROXY."
@@ -154,13 +156,17 @@ _COMMAND_GROUPS: dict[str | None, tuple[str, ...]] = {
     "configure": ("identity", "role", "login", "cache"),
     "logout": ("identity", "role", "password"),
     "console": ("identity", "role", "login", "cache"),
+    "status": (),
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(
+    cls: type[argparse.ArgumentParser] = argparse.ArgumentParser,
+) -> argparse.ArgumentParser:
     """The main command: print credential_process JSON. -e, -u and -p are checked
-    by ``parse`` so that a missing command can be named in the error."""
-    parser = argparse.ArgumentParser(
+    by ``parse`` so that a missing command can be named in the error. ``cls``: a
+    parser that reports errors its own way (``profile_options``)."""
+    parser = cls(
         prog=PROG,
         usage=USAGE,
         description=(
@@ -229,9 +235,32 @@ def build_subcommand_parsers() -> tuple[
         metavar="URL",
         help="https:// console page of the role's partition to open (default: the console home)",
     )
-    subparsers = {"roles": roles, "configure": configure, "logout": logout, "console": console}
+    status = commands.add_parser(
+        "status",
+        help="list the cached credentials and kept IdP sessions (never a secret)",
+        description=(
+            "List what is kept, one line each: cached credential sets (provider, IdP "
+            "host, user, role, when they expire) and kept IdP sessions (provider, IdP "
+            "host, user, how long they may still be used). No secret is shown."
+        ),
+    )
+    subparsers = {
+        "roles": roles,
+        "configure": configure,
+        "logout": logout,
+        "console": console,
+        "status": status,
+    }
     for name, subparser in subparsers.items():
-        _add_options(subparser, name, required=name != "logout")
+        if name in BY_PROFILE:
+            subparser.add_argument(
+                "--profile",
+                metavar="NAME",
+                help="use the options of this AWS profile's credential_process line "
+                "(from $AWS_CONFIG_FILE or ~/.aws/config) instead of typing them",
+            )
+        # With --profile, -e, -u and -p come from the profile (checked in ``parse``).
+        _add_options(subparser, name, required=name == "configure")
     return parser, subparsers
 
 
@@ -241,11 +270,21 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     if argv and argv[0] in SUBCOMMANDS:
         parser, subparsers = build_subcommand_parsers()
         args, extra = parser.parse_known_args(argv)
+        command = subparsers[args.command]
         if extra:
             # From the command's parser, so that the usage shown is the command's.
-            subparsers[args.command].error("unrecognized arguments: " + " ".join(extra))
-        if args.command == "logout":
-            _check_logout(subparsers["logout"], args)
+            command.error("unrecognized arguments: " + " ".join(extra))
+        if args.command in BY_PROFILE and args.profile is not None:
+            _check_by_profile(command, argv)
+        elif args.command == "logout":
+            _check_logout(command, args)
+        elif args.command in ("roles", "console"):
+            missing = [flags(dest) for dest in IDENTITY if not getattr(args, dest)]
+            if missing:
+                command.error(
+                    f"the following arguments are required: {', '.join(missing)} "
+                    "(or --profile NAME)"
+                )
         return args
     parser = build_parser()
     if argv and not argv[0].startswith("-"):
@@ -259,7 +298,7 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
         )
     if extra:
         parser.error("unrecognized arguments: " + " ".join(extra))
-    missing = [_flags(dest) for dest in IDENTITY if not getattr(args, dest)]
+    missing = [flags(dest) for dest in IDENTITY if not getattr(args, dest)]
     if missing:
         parser.error(
             f"the following arguments are required: {', '.join(missing)} "
@@ -283,6 +322,35 @@ def _check_logout(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
         parser.error("logout needs -e, -u and -p, or --all")
 
 
+#: What may stand next to --profile: the command's own switches, not the profile's
+#: options. ``logout --keyring`` forgets the profile's stored password (an action).
+_BESIDE_PROFILE = frozenset({"command", "profile", "verbose", "print_url", "destination"})
+_BESIDE_PROFILE_OF = {"logout": _BESIDE_PROFILE | {"keyring"}}
+
+
+def _check_by_profile(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
+    """Refuse (exit 2) the profile's options given next to --profile: the profile's
+    line is the one truth, so that a command never acts on a mix of two."""
+    unset = object()
+    # argparse sets a default only where the namespace has no value yet, so every
+    # option still ``unset`` afterwards was not typed.
+    probe = argparse.Namespace(**{action.dest: unset for action in parser._actions})
+    parser.parse_known_args(list(argv[1:]), namespace=probe)
+    allowed = _BESIDE_PROFILE_OF.get(argv[0], _BESIDE_PROFILE)
+    given = [
+        "/".join(action.option_strings)
+        for action in parser._actions
+        if action.option_strings
+        and action.dest not in allowed
+        and getattr(probe, action.dest, unset) is not unset
+    ]
+    if given:
+        parser.error(
+            f"--profile takes every option from the profile's credential_process line; "
+            f"do not also give {', '.join(given)}"
+        )
+
+
 def _unknown_command(word: str) -> str:
     import difflib
 
@@ -291,7 +359,8 @@ def _unknown_command(word: str) -> str:
     return f"unknown command {word!r}: the commands are {', '.join(SUBCOMMANDS)}{hint}"
 
 
-def _flags(dest: str) -> str:
+def flags(dest: str) -> str:
+    """An option's flags as help shows them, e.g. ``-e/--endpoint``."""
     return "/".join(_OPTIONS[dest][0])
 
 

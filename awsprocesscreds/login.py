@@ -31,6 +31,7 @@ from awsprocesscreds.passwords import PasswordStore, RememberingInteractor
 from awsprocesscreds.registry import load_authenticator
 from awsprocesscreds.request import CredentialRequest
 from awsprocesscreds.roles import select_role
+from awsprocesscreds.status import describe
 from awsprocesscreds.terminal import PASSWORD_ENV, TerminalInteractor
 from awsprocesscreds.turns import TerminalTurn
 
@@ -86,7 +87,7 @@ def obtain(
         credentials = assume(request, assertion, person, env, memory=cache)
         if cache is not None:
             if credentials.is_fresh(now()):
-                cache.put(key, credentials)
+                cache.put(key, credentials, about=describe(request))
             else:
                 log.warning(
                     "these credentials expire in under 15 minutes, so they are not cached and "
