@@ -51,7 +51,13 @@ def profile_options(profile: str, env: Mapping[str, str]) -> dict[str, object]:
     from awsprocesscreds.profiles import config_path
 
     path = config_path(env)
-    line = credential_process(profile, _config_text(path), str(path))
+    text = _config_text(path)
+    try:
+        line = credential_process(profile, text, str(path))
+    except UsageError:
+        raise
+    except ConfigurationError as exc:
+        raise ConfigurationError(f"{path}: {exc}") from exc
     if line is None:
         raise UsageError(f"profile {profile!r} has no credential_process line in {path}")
     return line_options(profile, line)
