@@ -35,13 +35,14 @@ class CachedSet:
     about: tuple[str, str, str, str] | None  # provider, host, user, role
 
 
-def describe(request: CredentialRequest) -> str:
-    """The description kept beside a cache entry: what picked it, never a secret."""
+def describe(request: CredentialRequest, role_arn: str | None = None) -> str:
+    """The description kept beside a cache entry, never a secret: what picked it, and
+    ``role_arn``, the role assumed (the same as -a, or the one picked without it)."""
     fields = {
         "provider": request.provider,
         "host": urlsplit(request.endpoint).hostname or "",
         "username": request.username,
-        "role_arn": request.role_arn,
+        "role_arn": role_arn or request.role_arn,
         "duration": request.duration,
         "entity_id": request.entity_id,
     }
@@ -49,8 +50,8 @@ def describe(request: CredentialRequest) -> str:
 
 
 def read_about(text: str | None) -> tuple[str, str, str, str] | None:
-    """Provider, host, user and role of a description (role "" when the role was
-    chosen at sign-in); None when ``text`` is not one of ours."""
+    """Provider, host, user and role of a description (role "" when none was
+    recorded); None when ``text`` is not one of ours."""
     try:
         document = json.loads(text) if text is not None else None
     except ValueError:
@@ -108,7 +109,7 @@ def lines(
             rows.append((1, ("", "", "", "", item.expires_at), f"credentials  {OLDER}  {when}"))
             continue
         provider, host, user, role = item.about
-        shown = role or "(role chosen at sign-in)"
+        shown = role or "(role not recorded)"
         order = (provider, host, user, role, item.expires_at)
         rows.append((0, order, f"credentials  {provider}  {host}  {user}  {shown}  {when}"))
     for session in sessions:

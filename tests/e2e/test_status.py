@@ -203,6 +203,24 @@ def test_an_entry_without_a_description_is_listed_as_older(
     assert columns(line)[2].startswith("expires in ")
 
 
+def test_the_role_picked_without_a_is_the_one_shown(
+    tls: TestTls, sts_lite: tuple[StsEmulator, dict[str, str]], tmp_path: Path
+) -> None:
+    sts, env = sts_lite
+    with AdfsEmulator(tls, roles=[OPS, DEV]) as idp:
+        configure(env, "menu", idp, "--no-idp-session")
+        run = run_cli(
+            ["-e", idp.entry_url, "-u", USER, "-p", "adfs", "--no-idp-session"],
+            env,
+            tmp_path,
+            [PASSWORD_PROMPT, (r"Choose 1-2: ", "2")],
+        )
+    assert run.code == 0, run.stderr
+    assert [call["RoleArn"] for call in sts.calls] == [OPS[0]]
+    (line,) = status(env, "--profile", "menu")
+    assert columns(line)[:5] == ["credentials", "adfs", "127.0.0.1", USER, OPS[0]]
+
+
 def test_descriptions_are_private_and_hold_no_secret(
     tls: TestTls, env: dict[str, str], home: Path
 ) -> None:

@@ -63,6 +63,8 @@ def test_a_description_round_trips_and_holds_what_picked_the_entry() -> None:
         "entity_id": None,
     }
     assert read_about(text) == ABOUT
+    picked = describe(CredentialRequest("adfs", REQUEST.endpoint, "alice"), ABOUT[3])
+    assert read_about(picked) == ABOUT
     assert read_about(describe(CredentialRequest("okta", "https://o/x", "bob"))) == (
         "okta",
         "o",
@@ -101,7 +103,7 @@ def test_lines_are_sorted_and_say_when() -> None:
     assert lines(cached, sessions, T, hhmm) == [
         f"credentials  {ROW}  expires in 5 min (renewed at the next use)",
         f"credentials  {ROW}  expires in 1 h 0 min",
-        "credentials  okta  o.example  bob  (role chosen at sign-in)  expires in 47 min",
+        "credentials  okta  o.example  bob  (role not recorded)  expires in 47 min",
         f"credentials  {OLDER}  expires in 10 min (renewed at the next use)",
         "idp-session  adfs  idp.example.com  alice  usable for 5 h 12 min, until 17:12",
         "idp-session  okta  o.example  bob  usable for 1 h 0 min, until 13:00",
