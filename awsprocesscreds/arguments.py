@@ -275,7 +275,14 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
             # From the command's parser, so that the usage shown is the command's.
             command.error("unrecognized arguments: " + " ".join(extra))
         if args.command in BY_PROFILE and args.profile is not None:
-            _check_by_profile(command, argv)
+            from awsprocesscreds.profile_options import typed_beside_profile
+
+            given = typed_beside_profile(command, argv[0], argv[1:])
+            if given:
+                command.error(
+                    "--profile takes every option from the profile's credential_process "
+                    f"line; do not also give {', '.join(given)}"
+                )
         elif args.command == "logout":
             _check_logout(command, args)
         elif args.command in ("roles", "console"):
@@ -320,35 +327,6 @@ def _check_logout(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
         parser.error("-a, --duration and --entity-id pick an entry together with -e, -u and -p")
     if not args.all:
         parser.error("logout needs -e, -u and -p, or --all")
-
-
-#: What may stand next to --profile: the command's own switches, not the profile's
-#: options. ``logout --keyring`` forgets the profile's stored password (an action).
-_BESIDE_PROFILE = frozenset({"command", "profile", "verbose", "print_url", "destination"})
-_BESIDE_PROFILE_OF = {"logout": _BESIDE_PROFILE | {"keyring"}}
-
-
-def _check_by_profile(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
-    """Refuse (exit 2) the profile's options given next to --profile: the profile's
-    line is the one truth, so that a command never acts on a mix of two."""
-    unset = object()
-    # argparse sets a default only where the namespace has no value yet, so every
-    # option still ``unset`` afterwards was not typed.
-    probe = argparse.Namespace(**{action.dest: unset for action in parser._actions})
-    parser.parse_known_args(list(argv[1:]), namespace=probe)
-    allowed = _BESIDE_PROFILE_OF.get(argv[0], _BESIDE_PROFILE)
-    given = [
-        "/".join(action.option_strings)
-        for action in parser._actions
-        if action.option_strings
-        and action.dest not in allowed
-        and getattr(probe, action.dest, unset) is not unset
-    ]
-    if given:
-        parser.error(
-            f"--profile takes every option from the profile's credential_process line; "
-            f"do not also give {', '.join(given)}"
-        )
 
 
 def _unknown_command(word: str) -> str:

@@ -139,3 +139,31 @@ def _config_text(path: PurePath) -> str:
         return read_config(real)
     except ConfigurationError as exc:
         raise ConfigurationError(f"{path}: {exc}") from exc
+
+
+#: What may stand next to --profile: the command's own switches, not the profile's
+#: options. ``logout --keyring`` forgets the profile's stored password (an action).
+_BESIDE_PROFILE = frozenset({"command", "profile", "verbose", "print_url", "destination"})
+_BESIDE_PROFILE_OF = {"logout": _BESIDE_PROFILE | {"keyring"}}
+
+
+def typed_beside_profile(
+    parser: argparse.ArgumentParser, command: str, arguments: Sequence[str]
+) -> list[str]:
+    """The flags of the profile's options typed in ``arguments`` (``command``'s,
+    after the command word) next to --profile: the profile's line is the one truth,
+    so a command never acts on a mix of two."""
+    unset = object()
+    # argparse sets a default only where the namespace has no value yet, so every
+    # option still ``unset`` afterwards was not typed.
+    actions = parser._actions
+    probe = argparse.Namespace(**{action.dest: unset for action in actions})
+    parser.parse_known_args(list(arguments), namespace=probe)
+    allowed = _BESIDE_PROFILE_OF.get(command, _BESIDE_PROFILE)
+    return [
+        "/".join(action.option_strings)
+        for action in actions
+        if action.option_strings
+        and action.dest not in allowed
+        and getattr(probe, action.dest, unset) is not unset
+    ]

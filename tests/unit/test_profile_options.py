@@ -99,3 +99,24 @@ def test_lines_we_cannot_use(line: str, expected: str) -> None:
         line_options("corp", line)
     assert str(caught.value).startswith("profile 'corp': ")
     assert expected in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("argv", "typed"),
+    [
+        (["roles", "--profile", "p"], []),
+        (["roles", "--profile", "p", "-v"], []),
+        (["roles", "--profile", "p", "--timeout", "30"], ["--timeout"]),  # even the default
+        (["console", "--profile", "p", "--print", "--destination", "https://x"], []),
+        (["console", "--profile", "p", "--no-cache", "-a", "arn"], ["-a/--role-arn", "--no-cache"]),
+        (["logout", "--profile", "p", "--keyring"], []),
+        (["logout", "--profile", "p", "--all", "-e", "https://x"], ["--all", "-e/--endpoint"]),
+        (["roles", "--profile", "p", "--keyring"], ["--keyring"]),
+    ],
+)
+def test_options_typed_beside_profile(argv: list[str], typed: list[str]) -> None:
+    from awsprocesscreds.arguments import build_subcommand_parsers
+    from awsprocesscreds.profile_options import typed_beside_profile
+
+    _, parsers = build_subcommand_parsers()
+    assert typed_beside_profile(parsers[argv[0]], argv[0], argv[1:]) == typed
