@@ -187,10 +187,13 @@ def status(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         request = _request(args, env)
         keys = [cache_key(request.key_parts())] if request.use_cache else []
         mine = (request.provider, urlsplit(request.endpoint).hostname or "", request.username)
+        # A profile with --no-idp-session or --no-cache never uses a kept session.
+        uses_sessions = request.use_idp_session and request.use_cache
         sessions = [
             kept
             for kept in sessions
-            if (kept.provider.lower(), kept.host.lower(), kept.username)
+            if uses_sessions
+            and (kept.provider.lower(), kept.host.lower(), kept.username)
             == (mine[0].lower(), mine[1].lower(), mine[2])
         ]
     cached = listing.cached_sets(cache, now, keys) if cache is not None else []

@@ -133,6 +133,7 @@ def test_status_by_profile_shows_only_that_profiles(
         configure(env, "dev", idp, "-a", DEV[0])
         configure(env, "audit", idp, "-a", AUDIT[0])
         configure(env, "unused", idp, "-a", AUDIT[0], "--duration", "7200")
+        configure(env, "no-sessions", idp, "-a", AUDIT[0], "--duration", "7200", "--no-idp-session")
         sign_in(env, "dev")
         sign_in(env, "audit")
     everything = status(env)
@@ -144,6 +145,7 @@ def test_status_by_profile_shows_only_that_profiles(
     assert [line for line in mine if line.startswith("idp-session")] == [session_line]
     # Never signed in: no credentials of its own, but the IdP session it would use.
     assert status(env, "--profile", "unused") == [session_line]
+    assert status(env, "--profile", "no-sessions") == ["Nothing is kept for profile no-sessions."]
     Path(env["AWS_CONFIG_FILE"]).write_text(
         Path(env["AWS_CONFIG_FILE"]).read_text().replace("-u alice@example.com", "-u bob")
     )
