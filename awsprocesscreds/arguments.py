@@ -15,11 +15,13 @@ from awsprocesscreds.hotpath import MAX_DURATION, MIN_DURATION
 from awsprocesscreds.request import DEFAULT_MFA_TIMEOUT, DEFAULT_TIMEOUT, MFA_FACTORS
 
 PROG = "awsprocesscreds-saml"
-SUBCOMMANDS = ("roles", "configure", "logout", "console")
+SUBCOMMANDS = ("roles", "configure", "logout", "console", "status")
+#: The commands that take ``--profile NAME`` instead of the profile's options.
+BY_PROFILE = ("roles", "logout", "console", "status")
 IDENTITY = ("endpoint", "username", "provider")
 
 EPILOG = (
-    "Commands: roles, configure, logout, console; the command comes first and each has "
+    "Commands: roles, configure, logout, console, status; the command comes first and each has "
     "--help. Environment: AWSPROCESSCREDS_PASSWORD and AWSPROCESSCREDS_MFA_CODE answer the "
     "prompts (automation only: anything that can read your environment can read them); "
     "REQUESTS_CA_BUNDLE, AWS_CA_BUNDLE, AWS_ENDPOINT_URL_STS, HTTPS_PROXY."
@@ -155,13 +157,17 @@ _COMMAND_GROUPS: dict[str | None, tuple[str, ...]] = {
     "configure": ("identity", "role", "login", "cache"),
     "logout": ("identity", "role", "password"),
     "console": ("identity", "role", "login", "cache"),
+    "status": (),
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(
+    cls: type[argparse.ArgumentParser] = argparse.ArgumentParser,
+) -> argparse.ArgumentParser:
     """The main command: print credential_process JSON. -e, -u and -p are checked
-    by ``parse`` so that a missing command can be named in the error."""
-    parser = argparse.ArgumentParser(
+    by ``parse`` so that a missing command can be named in the error. ``cls``: a
+    parser that reports errors its own way (``profile_options``)."""
+    parser = cls(
         prog=PROG,
         usage=USAGE,
         description=(
@@ -230,9 +236,32 @@ def build_subcommand_parsers() -> tuple[
         metavar="URL",
         help="https:// console page of the role's partition to open (default: the console home)",
     )
-    subparsers = {"roles": roles, "configure": configure, "logout": logout, "console": console}
+    status = commands.add_parser(
+        "status",
+        help="list the cached credentials and kept IdP sessions (never a secret)",
+        description=(
+            "List what is kept, one line each: cached credential sets (provider, IdP "
+            "host, user, role, when they expire) and kept IdP sessions (provider, IdP "
+            "host, user, how long they may still be used). No secret is shown."
+        ),
+    )
+    subparsers = {
+        "roles": roles,
+        "configure": configure,
+        "logout": logout,
+        "console": console,
+        "status": status,
+    }
     for name, subparser in subparsers.items():
-        _add_options(subparser, name, required=name != "logout")
+        if name in BY_PROFILE:
+            subparser.add_argument(
+                "--profile",
+                metavar="NAME",
+                help="use the options of this AWS profile's credential_process line "
+                "(from $AWS_CONFIG_FILE or ~/.aws/config) instead of typing them",
+            )
+        # With --profile, -e, -u and -p come from the profile (checked in ``parse``).
+        _add_options(subparser, name, required=name == "configure")
     return parser, subparsers
 
 
@@ -242,11 +271,28 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     if argv and argv[0] in SUBCOMMANDS:
         parser, subparsers = build_subcommand_parsers()
         args, extra = parser.parse_known_args(argv)
+        command = subparsers[args.command]
         if extra:
             # From the command's parser, so that the usage shown is the command's.
-            subparsers[args.command].error("unrecognized arguments: " + " ".join(extra))
-        if args.command == "logout":
-            _check_logout(subparsers["logout"], args)
+            command.error("unrecognized arguments: " + " ".join(extra))
+        if args.command in BY_PROFILE and args.profile is not None:
+            from awsprocesscreds.profile_options import typed_beside_profile
+
+            given = typed_beside_profile(command, argv[0], argv[1:])
+            if given:
+                command.error(
+                    "--profile takes every option from the profile's credential_process "
+                    f"line; do not also give {', '.join(given)}"
+                )
+        elif args.command == "logout":
+            _check_logout(command, args)
+        elif args.command in ("roles", "console"):
+            missing = [flags(dest) for dest in IDENTITY if not getattr(args, dest)]
+            if missing:
+                command.error(
+                    f"the following arguments are required: {', '.join(missing)} "
+                    "(or --profile NAME)"
+                )
         return args
     parser = build_parser()
     if argv and not argv[0].startswith("-"):
@@ -260,7 +306,7 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
         )
     if extra:
         parser.error("unrecognized arguments: " + " ".join(extra))
-    missing = [_flags(dest) for dest in IDENTITY if not getattr(args, dest)]
+    missing = [flags(dest) for dest in IDENTITY if not getattr(args, dest)]
     if missing:
         parser.error(
             f"the following arguments are required: {', '.join(missing)} "
@@ -292,7 +338,8 @@ def _unknown_command(word: str) -> str:
     return f"unknown command {word!r}: the commands are {', '.join(SUBCOMMANDS)}{hint}"
 
 
-def _flags(dest: str) -> str:
+def flags(dest: str) -> str:
+    """An option's flags as help shows them, e.g. ``-e/--endpoint``."""
     return "/".join(_OPTIONS[dest][0])
 
 

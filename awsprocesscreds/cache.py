@@ -7,8 +7,9 @@ with mode 0600, inside directories of mode 0700. Anything unreadable, corrupt,
 foreign or too close to expiry is a miss, never a crash. A per-key file lock
 (``locks``: released by the kernel when its holder dies) serialises logins.
 
-Files of a key ``K`` (64 hex digits): ``K.json`` (the entry), ``K.lock``, ``K.failed``
-(a refused login, for runs that waited on it), ``K.duration`` (see ``durations``),
+Files of a key ``K`` (64 hex digits): ``K.json`` (the entry), ``K.about`` (what the
+entry is for, no secret, for ``status``), ``K.lock``, ``K.failed`` (a refused login,
+for runs that waited on it), ``K.duration`` (see ``durations``),
 and temp files ``.K.<suffix>.XXXX.tmp`` while one of them is written. Nothing else in
 the directory is ours, and nothing else is touched.
 """
@@ -60,8 +61,10 @@ log = logging.getLogger(__name__)
 FAILURE_KEPT_SECONDS = 60.0
 #: A refusal note is one short message of ours; anything larger is not ours.
 FAILURE_MAX_BYTES = 4096
-_OURS = re.compile(r"(?P<key>[0-9a-f]{64})\.(?P<kind>json|lock|failed|duration)")
-_OUR_TEMP = re.compile(r"\.[0-9a-f]{64}\.(json|failed|duration)\.[^.]+\.tmp")
+#: A description is a few short fields; anything larger is not ours.
+ABOUT_MAX_BYTES = 4096
+_OURS = re.compile(r"(?P<key>[0-9a-f]{64})\.(?P<kind>json|about|lock|failed|duration)")
+_OUR_TEMP = re.compile(r"\.[0-9a-f]{64}\.(json|about|failed|duration)\.[^.]+\.tmp")
 #: Our temp file this much older than now belongs to a run that died between writing
 #: and renaming it (a live write takes milliseconds).
 STALE_TEMP_SECONDS = 60.0
@@ -119,10 +122,14 @@ class FileCache:
         log.debug("cache hit")
         return from_process_json(document)
 
-    def put(self, key: str, credentials: Credentials) -> None:
-        """Store ``credentials`` atomically; a failure to write is logged, not raised
+    def put(self, key: str, credentials: Credentials, about: str | None = None) -> None:
+        """Store ``credentials`` atomically, and ``about`` (a description without
+        secrets, for ``status``) beside them, first, so that an entry never goes
+        with an older entry's description; a failure to write is logged, not raised
         (the person still gets their credentials, only the next call logs in again).
         Also tidies the directory (see ``tidy``)."""
+        if about is not None:
+            self._write_atomic(f"{key}.about", about)
         if self._write_atomic(f"{key}.json", credentials.to_process_json()):
             log.debug("cache written")
         with contextlib.suppress(OSError):
@@ -158,7 +165,9 @@ class FileCache:
         return removed
 
     def delete(self, key: str) -> bool:
-        """Remove the entry for ``key``; True when there was one."""
+        """Remove the entry for ``key`` and its description; True when there was one."""
+        with contextlib.suppress(OSError):
+            os.unlink(self.directory / f"{key}.about")
         try:
             os.unlink(self.path_for(key))
         except OSError as exc:
@@ -180,7 +189,7 @@ class FileCache:
         keys = set()
         for name in self._names():
             ours = _OURS.fullmatch(name)
-            if ours is not None and ours["kind"] in ("json", "lock"):
+            if ours is not None and ours["kind"] in ("json", "about", "lock"):
                 keys.add(ours["key"])
         for key in sorted(keys):
             if read_entry(str(self.path_for(key)), fresh_until) is None:
@@ -195,7 +204,7 @@ class FileCache:
                 found = read_own_text(failed, FAILURE_MAX_BYTES)
                 if found is not None and now - found[1] < FAILURE_KEPT_SECONDS:
                     return
-                for path in (self.path_for(key), failed):
+                for path in (self.path_for(key), failed, self.directory / f"{key}.about"):
                     with contextlib.suppress(OSError):
                         os.unlink(path)
                 held.remove()
@@ -254,6 +263,16 @@ class FileCache:
         refused; a failure to write costs only the note."""
         if self._write_atomic(note_name(role_arn, asked), note_text(asked, accepted)):
             log.debug("noted that this role accepts %d s sessions, not %d s", accepted, asked)
+
+    def keys(self) -> list[str]:
+        """The keys that have an entry file (fresh or not), sorted."""
+        found = (_OURS.fullmatch(name) for name in self._names())
+        return sorted(ours["key"] for ours in found if ours is not None and ours["kind"] == "json")
+
+    def about(self, key: str) -> str | None:
+        """The description written with ``key``'s entry (None: none, or not ours)."""
+        found = read_own_text(self.directory / f"{key}.about", ABOUT_MAX_BYTES)
+        return None if found is None else found[0]
 
     def _names(self) -> list[str]:
         try:

@@ -76,6 +76,7 @@ def _dispatch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         "configure": commands.configure,
         "logout": commands.logout,
         "console": commands.console,
+        "status": commands.status,
     }
     return handlers[args.command](args, env)
 

@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Mapping
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from awsprocesscreds.display import safe_text
@@ -31,7 +32,7 @@ def roles(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from awsprocesscreds.login import fetch_assertion, terminal_for
     from awsprocesscreds.roles import roles_by_account
 
-    request = _request(args)
+    request = _request(args, env)
     with terminal_for(request, env) as person:
         assertion = fetch_assertion(request, person, env)
     _print("\n".join(roles_by_account(assertion.roles)))
@@ -98,13 +99,14 @@ def logout(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from awsprocesscreds.idp_sessions import SessionStore
 
     # ``arguments`` saw to it that -e, -u and -p come all together or not at all.
-    identified = bool(args.endpoint and args.username and args.provider)
+    identified = bool(args.profile or (args.endpoint and args.username and args.provider))
     cache = FileCache.of_home()  # None (with a warning) when HOME cannot hold one
     sessions = SessionStore.of_home()
     removed = cache.clear() if args.all and cache is not None else 0
     forgotten = sessions.clear() if args.all and sessions is not None else 0
     if identified:
-        request = _request(args)
+        # logout's --keyring is its own: forget the password (whatever the profile says).
+        request = replace(_request(args, env), keyring=args.keyring)
         if not args.all and cache is not None:
             removed += int(cache.delete(cache_key(request.key_parts())))
         if not args.all and sessions is not None:
@@ -134,7 +136,7 @@ def console(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from awsprocesscreds.saml import role_arn_parts
     from awsprocesscreds.sts import region_partition
 
-    request = _request(args)
+    request = _request(args, env)
     if request.role_arn:
         parts = role_arn_parts(request.role_arn)
         if parts is None:
@@ -167,7 +169,49 @@ def console(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     return 0
 
 
-def _request(args: argparse.Namespace) -> CredentialRequest:
+def status(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    """List the cached credential sets and kept IdP sessions (with --profile, only
+    that profile's), one line each, never a secret."""
+    import time
+
+    from awsprocesscreds import status as listing
+    from awsprocesscreds.cache import FileCache, cache_key
+    from awsprocesscreds.idp_sessions import SessionStore
+
+    now = time.time()
+    cache = FileCache.of_home()
+    store = SessionStore.of_home()
+    sessions = store.entries() if store is not None else []
+    keys = None
+    if args.profile:
+        request = _request(args, env)
+        keys = [cache_key(request.key_parts())] if request.use_cache else []
+        mine = (request.provider, urlsplit(request.endpoint).hostname or "", request.username)
+        # A profile with --no-idp-session or --no-cache never uses a kept session.
+        uses_sessions = request.use_idp_session and request.use_cache
+        sessions = [
+            kept
+            for kept in sessions
+            if uses_sessions
+            and (kept.provider.lower(), kept.host.lower(), kept.username)
+            == (mine[0].lower(), mine[1].lower(), mine[2])
+        ]
+    cached = listing.cached_sets(cache, now, keys) if cache is not None else []
+    lines = listing.lines(cached, sessions, now)
+    whose = f" for profile {args.profile}" if args.profile else ""
+    _print("\n".join(lines) if lines else f"Nothing is kept{whose}.")
+    return 0
+
+
+def _request(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> CredentialRequest:
+    """The request of the command's options, or with ``--profile`` (``roles``,
+    ``console``, ``logout``, ``status``), of that profile's credential_process line."""
+    from awsprocesscreds.arguments import BY_PROFILE
+
+    if args.command in BY_PROFILE and getattr(args, "profile", None):
+        from awsprocesscreds.profile_options import profile_options
+
+        return CredentialRequest.from_options(profile_options(args.profile, env or {}))
     return CredentialRequest.from_options(vars(args))
 
 

@@ -32,6 +32,7 @@ from awsprocesscreds.passwords import PasswordStore, RememberingInteractor
 from awsprocesscreds.registry import load_authenticator
 from awsprocesscreds.request import CredentialRequest
 from awsprocesscreds.roles import select_role
+from awsprocesscreds.status import describe
 from awsprocesscreds.terminal import PASSWORD_ENV, TerminalInteractor
 from awsprocesscreds.turns import TerminalTurn
 
@@ -84,10 +85,11 @@ def obtain(
             if cache is not None:
                 cache.record_failure(key, str(exc))
             raise
-        credentials = assume(request, assertion, person, env, memory=cache)
+        role = pick_role(request, assertion, person)
+        credentials = assume(request, assertion, role, env, memory=cache)
         if cache is not None:
             if credentials.is_fresh(now()):
-                cache.put(key, credentials)
+                cache.put(key, credentials, about=describe(request, role.role_arn))
             else:
                 log.warning(
                     "these credentials expire in under 15 minutes, so they are not cached and "
@@ -227,16 +229,10 @@ def _open_browser(url: str) -> bool:
     return open_in_background(url, os.environ)
 
 
-def assume(
-    request: CredentialRequest,
-    assertion: saml.SamlAssertion,
-    interactor: Interactor,
-    env: Mapping[str, str],
-    memory: sts.DurationMemory | None = None,
-) -> Credentials:
-    """Pick the role (asking when several and no -a) and exchange the assertion;
-    ``memory`` keeps the session length each role accepts (the cache; see
-    ``durations``)."""
+def pick_role(
+    request: CredentialRequest, assertion: saml.SamlAssertion, interactor: Interactor
+) -> saml.Role:
+    """The role of -a, else the only one, else the person's choice from a menu."""
     log.debug("assertion grants %d role(s)", len(assertion.roles))
     try:
         role = run_flow(select_role(assertion.roles, request.role_arn), interactor)
@@ -244,6 +240,18 @@ def assume(
         # Nobody to show the menu to: the error that lists the roles.
         role = saml.choose_role(assertion.roles, None)
     log.debug("role %s", role.role_arn)
+    return role
+
+
+def assume(
+    request: CredentialRequest,
+    assertion: saml.SamlAssertion,
+    role: saml.Role,
+    env: Mapping[str, str],
+    memory: sts.DurationMemory | None = None,
+) -> Credentials:
+    """Exchange the assertion for ``role``'s credentials; ``memory`` keeps the session
+    length each role accepts (the cache; see ``durations``)."""
     settings = sts.StsSettings.from_env(env, timeout=request.timeout)
     # The client is built only now that the assertion is in hand: botocore's import
     # and set-up cost nothing when the login fails.

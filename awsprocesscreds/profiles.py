@@ -131,7 +131,7 @@ def configure_profile(path: Path, profile: str, settings: Mapping[str, str]) -> 
         real.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with _locked(real):
             try:
-                edit = update_profile(_read(real), profile, settings)
+                edit = update_profile(read_config(real), profile, settings)
             except ConfigurationError as exc:
                 raise ConfigurationError(f"{path}: {exc}") from exc
             write_config(real, edit.text)
@@ -164,7 +164,7 @@ def _locked(real: Path) -> Iterator[None]:
         raise ConfigurationError(str(exc)) from exc
 
 
-def _read(real: Path) -> str:
+def read_config(real: Path) -> str:
     """The config text ("" if there is none yet). Read without following links or
     blocking (a FIFO planted there cannot hang us), and only a regular file of ours."""
     data = read_own_file(str(real), MAX_CONFIG_BYTES)

@@ -148,7 +148,8 @@ def test_logout_all_leaves_nothing_of_ours(tls: TestTls, env: dict[str, str], ho
     assert refused.code != 0
     directory = cache_dir(home)
     names = os.listdir(directory)
-    assert {name.rsplit(".", 1)[1] for name in names} == {"json", "lock", "failed", "tmp"}
+    kinds = {name.rsplit(".", 1)[1] for name in names}
+    assert kinds == {"json", "about", "lock", "failed", "tmp"}
     out = run_without_terminal(["logout", "--all"], env)
     assert out.code == 0, out.stderr
     assert "Removed 2 cached credential sets." in out.stdout

@@ -76,7 +76,7 @@ COMMON = {"-h", "--help", "-v", "--verbose"}
             | LOGIN_FLAGS
             | {"--no-cache", "--no-idp-session", "--version"},
         ),
-        (["roles"], COMMON | IDENTITY_FLAGS | LOGIN_FLAGS),
+        (["roles"], COMMON | IDENTITY_FLAGS | LOGIN_FLAGS | {"--profile"}),
         (
             ["configure"],
             COMMON
@@ -85,15 +85,16 @@ COMMON = {"-h", "--help", "-v", "--verbose"}
             | LOGIN_FLAGS
             | {"--no-cache", "--no-idp-session", "--profile", "--region"},
         ),
-        (["logout"], COMMON | IDENTITY_FLAGS | ROLE_FLAGS | {"--keyring", "--all"}),
+        (["logout"], COMMON | IDENTITY_FLAGS | ROLE_FLAGS | {"--keyring", "--all", "--profile"}),
         (
             ["console"],
             COMMON
             | IDENTITY_FLAGS
             | ROLE_FLAGS
             | LOGIN_FLAGS
-            | {"--no-cache", "--no-idp-session", "--print", "--destination"},
+            | {"--no-cache", "--no-idp-session", "--print", "--destination", "--profile"},
         ),
+        (["status"], COMMON | {"--profile"}),
     ],
 )
 def test_each_command_lists_exactly_its_options(
@@ -164,8 +165,8 @@ def test_the_plain_command_keeps_every_option(env: dict[str, str]) -> None:
 def test_a_bare_command_names_the_commands(env: dict[str, str]) -> None:
     run = run_without_terminal([], env)
     line = usage_error(run)
-    assert "roles, configure, logout, console" in line
-    assert "{roles,configure,logout,console}" in run.stderr.splitlines()[1]
+    assert "roles, configure, logout, console, status" in line
+    assert "{roles,configure,logout,console,status}" in run.stderr.splitlines()[1]
 
 
 def test_a_misspelt_command_is_named_and_corrected(env: dict[str, str]) -> None:
