@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+import requests
+
 from awsprocesscreds.forms import Form, Page
 
 
@@ -63,6 +65,30 @@ class Consent:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """A page asking the person to pick one of several (a device): ``options`` gives
+    each one's value and label, posted in ``field`` of the form ``matches`` finds."""
+
+    matches: Callable[[Page], Form | None]
+    options: Callable[[Page], list[tuple[str, str]]]
+    field: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A page waiting for an approval elsewhere (a push to a phone): shown to the
+    person with ``instructions`` (text, and a number to match or None), then polled
+    every ``interval`` seconds through ``poll``, which answers "wait", "done" or why
+    it failed; when done, the form ``matches`` found is submitted."""
+
+    matches: Callable[[Page], Form | None]
+    instructions: Callable[[Page], tuple[str, str | None]]
+    poll: Callable[[requests.Session, Page], str]
+    interval: float = 3.0
+
+
+@dataclass(frozen=True)
 class FormIdp:
     """How one product's sign-in pages look."""
 
@@ -78,6 +104,8 @@ class FormIdp:
     #: Fields a browser adds when the person presses the login button.
     submit_values: Mapping[str, str] = field(default_factory=dict)
     steps: tuple[Step, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    approvals: tuple[Approval, ...] = ()
     consent: Consent | None = None
     blocked: tuple[Blocked, ...] = ()
     #: What the unknown-page error suggests checking.

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import ClassVar
 
 from awsprocesscreds.authenticators.base import Authenticator
-from awsprocesscreds.authenticators.form_description import Consent, FormIdp
+from awsprocesscreds.authenticators.form_description import Approval, Choice, Consent, FormIdp
 from awsprocesscreds.errors import (
     AuthenticationError,
     ConsentRefused,
@@ -27,7 +27,16 @@ from awsprocesscreds.errors import (
 )
 from awsprocesscreds.forms import Form, Page
 from awsprocesscreds.http import redact_url, require_https, text_body
-from awsprocesscreds.interaction import MFA_CODE, PASSWORD, Choose, Flow, Notify, Prompt
+from awsprocesscreds.interaction import (
+    MFA_CODE,
+    PASSWORD,
+    Choose,
+    Flow,
+    Notify,
+    Prompt,
+    Wait,
+    polls_within,
+)
 from awsprocesscreds.page_guard import PageGuard, page_name
 
 log = logging.getLogger(__name__)
@@ -130,6 +139,15 @@ class FormWalk:
         found = self._step(page)
         if found is not None:
             return auth.submit(*found)
+        for choice in idp.choices:
+            form = choice.matches(page)
+            options = choice.options(page) if form is not None else []
+            if form is not None and options:
+                return (yield from self._choose(form, choice, options))
+        for approval in idp.approvals:
+            form = approval.matches(page)
+            if form is not None:
+                return (yield from self._approve(page, form, approval))
         if idp.consent is not None:
             form = idp.consent.matches(page)
             if form is not None:
@@ -199,6 +217,35 @@ class FormWalk:
         code_field = idp.code.find(form, _CODE_TYPES) or ""
         values[code_field] = str(code).strip()
         return self.auth.submit(form, {**idp.submit_values, **values})
+
+    def _choose(self, form: Form, choice: Choice, options: list[tuple[str, str]]) -> Flow[Page]:
+        index = 0
+        if len(options) > 1:
+            picked = yield Choose(choice.text, tuple(label for _, label in options))
+            if not isinstance(picked, int) or not 0 <= picked < len(options):
+                raise MfaError("nothing was chosen")
+            index = picked
+        log.debug("%s: option %d of %d chosen", self.idp.name, index + 1, len(options))
+        return self.auth.submit(form, {choice.field: options[index][0]})
+
+    def _approve(self, page: Page, form: Form, approval: Approval) -> Flow[Page]:
+        context = self.auth.context
+        text, number = approval.instructions(page)
+        yield Notify(text, highlight=number)
+        deadline = context.monotonic() + context.mfa_timeout
+        for _ in range(polls_within(context.mfa_timeout, approval.interval)):
+            yield Wait(approval.interval)
+            outcome = approval.poll(context.session, page)
+            if outcome == "done":
+                return self.auth.submit(form, {})
+            if outcome != "wait":
+                raise MfaError(f"{self.idp.name}: {outcome}")
+            if context.monotonic() >= deadline:
+                break
+        raise MfaError(
+            f"the {self.idp.name} approval did not arrive within {context.mfa_timeout:g} s; "
+            "try again, or raise --mfa-timeout"
+        )
 
     def _consent(self, page: Page, form: Form, consent: Consent) -> Flow[Page]:
         what = consent.describe(form)
