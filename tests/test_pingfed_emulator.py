@@ -317,6 +317,13 @@ def test_an_unknown_device_is_refused(make: Make, http: requests.Session) -> Non
     assert pf.selected_devices == []
 
 
+def test_a_browser_that_claims_webauthn_is_refused(make: Make, http: requests.Session) -> None:
+    pf = make(pingid=["otp"])
+    page = submit(http, login(http, pf))
+    assert submit(http, page, isWebAuthnSupportedByBrowser="true").status_code == 400
+    assert pf.sign_ins == 0
+
+
 def test_a_forged_ppm_response_is_refused(make: Make, http: requests.Session) -> None:
     pf = make(pingid=["otp"])
     page = through_pingid(http, login(http, pf))

@@ -194,6 +194,7 @@ class PingFedEmulator(PingIdSteps, SessionIdp):
 
     def _login(self, resume: str, *, username: str = "", error: str | None = None) -> Response:
         html = pages.login_page(
+            base=f"{self.url}/",
             action=f"/idp/{resume}{RESUME_SUFFIX}",
             adapter_id=ADAPTER_ID,
             username=username,

@@ -27,10 +27,11 @@ COPYRIGHT = "Copyright &copy; 2003-2019 Ping Identity Corporation. All rights re
 
 
 def login_page(
-    *, action: str, adapter_id: str, username: str = "", error: str | None = None
+    *, base: str, action: str, adapter_id: str, username: str = "", error: str | None = None
 ) -> str:
     """The HTML Form Adapter login page: `form` posting to `action` (the flow's resume
-    path), the username kept, `error` (if any) in `div.ping-error`."""
+    path), the username kept, `error` (if any) in `div.ping-error`. `base` is the server's
+    base URL, written in `<base href>` as PingFederate's templates do."""
     message = ""
     if error is not None:
         message = f"""        <div class="ping-messages">
@@ -42,7 +43,7 @@ def login_page(
 <html lang="en" dir="ltr">
 <head>
   <title>Sign On</title>
-  <base href="/"/>
+  <base href="{escape(base)}"/>
   <meta name="viewport" content="initial-scale=1.0"/>
   <meta http-equiv="Content-Type" content="text/html; charset=utf-8"/>
   <meta http-equiv="x-ua-compatible" content="IE=edge"/>
