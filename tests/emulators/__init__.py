@@ -1,5 +1,5 @@
 """Local stand-ins for the services awsprocesscreds talks to: AD FS, Entra ID, Keycloak,
-Okta, Shibboleth, STS.
+Okta, PingFederate, Shibboleth, STS.
 
 All identity-provider emulators serve HTTPS on 127.0.0.1 with a throw-away CA
 (`make_tls`); `MotoSts` serves plain HTTP on loopback.
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from tests.emulators.messages import Request, Response
     from tests.emulators.okta import OktaEmulator
     from tests.emulators.okta_idx import OktaIdxEmulator
+    from tests.emulators.pingfed import PingFedEmulator
     from tests.emulators.saml import DEFAULT_ROLE, build_saml_response
     from tests.emulators.server import EmulatorServer
     from tests.emulators.sessions import ManualClock
@@ -40,6 +41,7 @@ _HOMES = {
     "ShibbolethEmulator": "shibboleth",
     "OktaEmulator": "okta",
     "OktaIdxEmulator": "okta_idx",
+    "PingFedEmulator": "pingfed",
     "Request": "messages",
     "Response": "messages",
     "TestTls": "tls",
@@ -57,6 +59,7 @@ __all__ = [
     "MotoSts",
     "OktaEmulator",
     "OktaIdxEmulator",
+    "PingFedEmulator",
     "Request",
     "Response",
     "ShibbolethEmulator",
