@@ -141,6 +141,7 @@ def test_installed_distribution_is_awsprocesscreds_saml(tmp_path: Path) -> None:
         ["form", DISTRIBUTION],
         ["keycloak", DISTRIBUTION],
         ["okta", DISTRIBUTION],
+        ["pingfed", DISTRIBUTION],
         ["shibboleth", DISTRIBUTION],
         ["shibboleth-ecp", DISTRIBUTION],
     ]

@@ -125,7 +125,7 @@ def test_a_section_botocore_ignores_is_reported_and_the_right_one_written(
         (
             ["configure", "--profile", "dev", "-e", ENDPOINT, "-u", USER, "-p", "nosuch"],
             "unknown provider 'nosuch'; choose one of: adfs, entra, form, keycloak, okta, "
-            "shibboleth",
+            "pingfed, shibboleth",
         ),
         (configure("dev", "--region", "Frankfurt"), "--region 'Frankfurt' is not an AWS region"),
         (configure("dev", "-a", "Dev"), "-a 'Dev' is not an IAM role ARN"),

@@ -73,10 +73,10 @@ def test_server_that_never_answers_times_out(
 
 
 def test_unknown_provider_lists_the_registered_ones(env: dict[str, str]) -> None:
-    run = fail(["-e", "https://127.0.0.1:9/", "-u", USER, "-p", "pingfed"], env)
+    run = fail(["-e", "https://127.0.0.1:9/", "-u", USER, "-p", "pingone"], env)
     line = run.error_line()
-    assert "unknown provider 'pingfed'" in line
-    assert "adfs, entra, form, keycloak, okta, shibboleth, shibboleth-ecp" in line
+    assert "unknown provider 'pingone'" in line
+    assert "adfs, entra, form, keycloak, okta, pingfed, shibboleth, shibboleth-ecp" in line
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from tests.cli_runner import CLI, prompts, run_cli, run_without_terminal
 from tests.conftest import PASSWORD, ROLE_ARN, USER, as_sdk_environment, cache_files
 from tests.emulators import TestTls
 from tests.emulators.keycloak import KeycloakEmulator
+from tests.emulators.pingfed import PingFedEmulator
 from tests.emulators.shibboleth import ShibbolethEmulator
 
 PASSWORD_PROMPT = (r"Password for alice@example\.com: ", PASSWORD)
@@ -297,3 +298,95 @@ def test_generic_form_names_the_page_it_does_not_understand(
         run = run_cli(args, env, tmp_path, [PASSWORD_PROMPT])
         assert idp.logins == 0
     assert "the IdP page 'Sign in to your account' was not understood" in run.error_line()
+
+
+# --- PingFederate ----------------------------------------------------------------------------
+
+
+def pingfed(idp: PingFedEmulator, *extra: str) -> list[str]:
+    return ["-e", idp.entry_url, "-u", USER, "-p", "pingfed", *extra]
+
+
+def test_pingfed_signs_in_and_keeps_its_session(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with PingFedEmulator(tls) as idp:
+        first = run_cli(pingfed(idp), env, tmp_path, [PASSWORD_PROMPT])
+        second = run_cli(pingfed(idp, "--duration", "1800"), env, tmp_path)
+        assert idp.password_posts == 1
+        assert idp.sign_ins == 1
+        assert idp.session_reuses == 1
+    assert first.code == 0, first.stderr
+    assert second.code == 0, second.stderr
+    assert prompts(second.screen) == 0
+
+
+def test_pingfed_wrong_password_shows_its_own_words(
+    tls: TestTls, env: dict[str, str], tmp_path: Path, home: Path
+) -> None:
+    with PingFedEmulator(tls, error_text="Nope. Call the helpdesk.") as idp:
+        run = run_cli(pingfed(idp), env, tmp_path, [(r"Password for ", "wrong")])
+        assert idp.logins == 0
+    assert "PingFederate refused the login: Nope. Call the helpdesk." in run.error_line()
+    assert cache_files(home) == []
+
+
+def test_pingid_push_with_number_matching(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with PingFedEmulator(tls, pingid=["swipe"], number=73) as idp:
+        run = run_cli(pingfed(idp), env, tmp_path, [PASSWORD_PROMPT, (r">>>  73  <<<", None)])
+        assert idp.swipe_polls >= 2
+        assert idp.logins == 1
+    assert run.code == 0, run.stderr
+    assert "select this number" in run.screen
+
+
+@pytest.mark.parametrize(
+    ("outcome", "timeout", "message"),
+    [
+        ("deny", "30", "the push was denied on your device"),
+        ("timeout", "30", "the push was not approved in time"),
+        ("never", "4", "approval did not arrive within 4 s"),
+    ],
+)
+def test_pingid_push_refused(
+    tls: TestTls, env: dict[str, str], tmp_path: Path, outcome: str, timeout: str, message: str
+) -> None:
+    with PingFedEmulator(tls, pingid=["swipe"], swipe_outcome=outcome, swipe_polls=0) as idp:
+        args = pingfed(idp, "--mfa-timeout", timeout)
+        run = run_cli(args, env, tmp_path, [PASSWORD_PROMPT], timeout=40)
+        assert idp.logins == 0
+        assert idp.swipe_polls <= 4
+    assert message in run.error_line()
+
+
+def test_pingid_device_choice_then_passcode_wrong_then_right(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with PingFedEmulator(tls, pingid=["swipe", "otp"]) as idp:
+        run = run_cli(
+            pingfed(idp),
+            env,
+            tmp_path,
+            [PASSWORD_PROMPT, (r"Choose 1-2: ", "2"), (CODE, "000000"), (CODE, "123456")],
+        )
+        assert idp.device_selections == 1
+        assert idp.otp_attempts == 2
+        assert idp.logins == 1
+    assert run.code == 0, run.stderr
+    assert "PingID asks which device to use:" in run.screen
+
+
+def test_pingfed_through_botocore(
+    tls: TestTls, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with PingFedEmulator(tls) as idp:
+        args = ["configure", "--profile", "pf", *pingfed(idp, "-a", ROLE_ARN)]
+        assert run_without_terminal(args, env).code == 0
+        as_sdk_environment(monkeypatch, env)
+        client = boto3.Session(profile_name="pf").client(
+            "sts", endpoint_url=env["AWS_ENDPOINT_URL_STS"], region_name="us-east-1"
+        )
+        assert ":assumed-role/Dev/" in client.get_caller_identity()["Arn"]
+        assert idp.logins == 1

@@ -7,6 +7,7 @@ import pytest
 
 from awsprocesscreds.authenticators.form import GENERIC
 from awsprocesscreds.authenticators.keycloak import KEYCLOAK, _webauthn
+from awsprocesscreds.authenticators.pingfed import _devices, _instructions, _swipe
 from awsprocesscreds.authenticators.shibboleth import (
     SHIBBOLETH,
     _consent_form,
@@ -17,6 +18,7 @@ from awsprocesscreds.errors import IdpResponseError
 from awsprocesscreds.forms import Page
 from tests.emulators import keycloak_mfa_pages as kc_mfa
 from tests.emulators import keycloak_pages as kc
+from tests.emulators import pingfed_pages as pf
 from tests.emulators import shibboleth_pages as shib
 
 URL = "https://idp.example.test/realms/example/login-actions/authenticate?session_code=x"
@@ -120,3 +122,19 @@ def test_hostile_pages_are_refused_or_read_without_trouble(hostile: str) -> None
         return
     assert KEYCLOAK.error_text(page) is None or len(KEYCLOAK.error_text(page) or "") <= 300
     assert GENERIC.error_text(page) is None or len(GENERIC.error_text(page) or "") <= 300
+
+
+def test_pingid_devices_are_read_in_order_and_boundedly() -> None:
+    html = pf.device_page(
+        action="/pingid/ppm/devices", csrf="t", devices=[("d1", "iPhone"), ("d2", "Mac &amp; more")]
+    )
+    page = Page(html, "https://idp.example.test/pingid/ppm/auth")
+    assert _devices(page) == [("d1", "iPhone"), ("d2", "Mac &amp; more")]
+    hostile = Page('data-id="' * 200_000 + '<li data-id="x' + "y" * 10_000, URL)
+    assert len(_devices(hostile)) <= 20
+    swipe = Page(
+        pf.swipe_page(status_url="/s", response_url="/r", csrf="t", device="iPhone", number=42),
+        URL,
+    )
+    assert _swipe(swipe) is not None
+    assert _instructions(swipe) == ("In the PingID app on iPhone, select this number:", "42")
