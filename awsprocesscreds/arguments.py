@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from awsprocesscreds import __version__
-from awsprocesscreds.hotpath import MAX_DURATION, MIN_DURATION
-from awsprocesscreds.request import DEFAULT_MFA_TIMEOUT, DEFAULT_TIMEOUT, MFA_FACTORS
+from awsprocesscreds.option_table import (
+    COMMAND_GROUPS,
+    COMMAND_HELP,
+    GROUPS,
+    HELP,
+    IDENTITY,
+    OPTIONS,
+)
 
 PROG = "awsprocesscreds-saml"
 SUBCOMMANDS = ("roles", "configure", "logout", "console", "status")
 #: The commands that take ``--profile NAME`` instead of the profile's options.
 BY_PROFILE = ("roles", "logout", "console", "status")
-IDENTITY = ("endpoint", "username", "provider")
 
 EPILOG = (
     "Commands: roles, configure, logout, console, status; the command comes first and each has "
@@ -30,135 +34,6 @@ EPILOG = (
 USAGE = "\n       ".join(
     ("%(prog)s -e URL -u USER -p PROVIDER [options]", "%(prog)s {" + ",".join(SUBCOMMANDS) + "} -h")
 )
-
-
-def _duration(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of seconds") from None
-    if not MIN_DURATION <= value <= MAX_DURATION:
-        raise argparse.ArgumentTypeError(
-            f"must be between {MIN_DURATION} and {MAX_DURATION} seconds"
-        )
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not 0 < value <= 3600:
-        raise argparse.ArgumentTypeError("must be more than 0 and at most 3600 seconds")
-    return value
-
-
-def _one_line(text: str) -> str:
-    if not text or not all(char.isprintable() for char in text):
-        raise argparse.ArgumentTypeError("must be one line of printable text")
-    return text
-
-
-_KEYRING = "take the password from the system keyring, and store it there after a login"
-#: Each option's help, as the main command, ``roles`` and ``console`` use it.
-_HELP = {
-    "endpoint": "IdP login URL (https://)",
-    "username": "your IdP username",
-    "provider": "identity provider: adfs, entra, okta, keycloak, shibboleth, shibboleth-ecp, "
-    "pingfed, form or a plugin",
-    "entity_id": "entra only: the AWS application's Identifier (Entity ID), with the "
-    "tenant's .../saml2 endpoint (default: https://signin.aws.amazon.com/saml)",
-    "role_arn": "role to assume; optional when the IdP grants exactly one",
-    "duration": "session length, 900-43200 (default: the IdP's SessionDuration, else 3600)",
-    "mfa_factor": "second factor to use (default: ask)",
-    "mfa_timeout": "how long to wait for a push or phone approval (default: 60)",
-    "timeout": "how long one exchange with the IdP may take in all, and each STS answer "
-    "(default: 30)",
-    "keyring": _KEYRING + " the IdP accepted",
-    "okta_client_id": "okta only: sign in in a browser through this OIDC native app "
-    "(device authorization; for FastPass, WebAuthn or device-trust policies)",
-    "no_browser": "with --okta-client-id: show the sign-in address, do not open a browser",
-    "no_cache": "neither read nor write the credential cache",
-    "no_idp_session": "neither use nor keep the IdP's session (sign in every time the "
-    "credentials run out)",
-    "verbose": "log each step to stderr (never secrets)",
-}
-#: Where a command gives an option another meaning, its own words for it.
-_COMMAND_HELP: dict[str, dict[str, str]] = {
-    "configure": {
-        "role_arn": "role the profile assumes (default: the only one, else a menu)",
-        "duration": "session length the profile asks for, 900-43200",
-        "mfa_factor": "second factor the profile uses (default: ask)",
-        "mfa_timeout": "the profile's wait for a push or phone approval (default: 60)",
-        "timeout": "the profile's limit for one exchange with the IdP, and each STS answer "
-        "(default: 30)",
-        "keyring": "the profile takes the password from the system keyring, and stores "
-        "it there after a login the IdP accepted",
-        "okta_client_id": "the profile signs in to Okta in a browser through this OIDC native app",
-        "no_browser": "the profile shows the browser sign-in address without opening it",
-        "no_cache": "the profile neither reads nor writes the credential cache",
-        "no_idp_session": "the profile neither uses nor keeps the IdP's session",
-    },
-    "logout": {
-        "endpoint": "IdP login URL of the cache entry to remove",
-        "username": "IdP username of the cache entry to remove",
-        "provider": "identity provider of the cache entry to remove",
-        "entity_id": "application identifier of the cache entry to remove, as given to the "
-        "main command",
-        "role_arn": "role of the cache entry to remove, as given to the main command",
-        "duration": "session length of the cache entry to remove, as given to the main command",
-        "keyring": "also forget the password stored in the system keyring (needs -e, -u, -p)",
-    },
-    "console": {
-        "timeout": "how long one exchange with the IdP or the AWS federation endpoint may "
-        "take in all, and each STS answer (default: 30)",
-    },
-}
-#: The flags and argparse settings of each option, by destination.
-_OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
-    "endpoint": (("-e", "--endpoint"), {"metavar": "URL"}),
-    "username": (("-u", "--username"), {"metavar": "USER"}),
-    "provider": (("-p", "--provider"), {"metavar": "PROVIDER"}),
-    "entity_id": (("--entity-id",), {"metavar": "ID", "type": _one_line}),
-    "role_arn": (("-a", "--role-arn"), {"metavar": "ARN"}),
-    "duration": (("--duration",), {"type": _duration, "metavar": "SECONDS"}),
-    "mfa_factor": (("--mfa-factor",), {"choices": MFA_FACTORS}),
-    "mfa_timeout": (
-        ("--mfa-timeout",),
-        {"type": _seconds, "default": DEFAULT_MFA_TIMEOUT, "metavar": "SECONDS"},
-    ),
-    "timeout": (
-        ("--timeout",),
-        {"type": _seconds, "default": DEFAULT_TIMEOUT, "metavar": "SECONDS"},
-    ),
-    "keyring": (("--keyring",), {"action": "store_true"}),
-    "okta_client_id": (("--okta-client-id",), {"metavar": "CLIENT_ID", "type": _one_line}),
-    "no_browser": (("--no-browser",), {"action": "store_true"}),
-    "no_cache": (("--no-cache",), {"action": "store_true"}),
-    "no_idp_session": (("--no-idp-session",), {"action": "store_true"}),
-    "verbose": (("-v", "--verbose"), {"action": "store_true"}),
-}
-#: The groups a command picks from, by title.
-_GROUPS = {
-    "identity": ("who signs in", (*IDENTITY, "entity_id")),
-    "role": ("which credentials", ("role_arn", "duration")),
-    "login": (
-        "how to sign in",
-        ("mfa_factor", "mfa_timeout", "timeout", "keyring", "okta_client_id", "no_browser"),
-    ),
-    "cache": ("cache", ("no_cache", "no_idp_session")),
-    "password": ("stored password", ("keyring",)),
-}
-#: The groups of each command (None: the main command).
-_COMMAND_GROUPS: dict[str | None, tuple[str, ...]] = {
-    None: ("identity", "role", "login", "cache"),
-    "roles": ("identity", "login"),
-    "configure": ("identity", "role", "login", "cache"),
-    "logout": ("identity", "role", "password"),
-    "console": ("identity", "role", "login", "cache"),
-    "status": (),
-}
 
 
 def build_parser(
@@ -340,22 +215,22 @@ def _unknown_command(word: str) -> str:
 
 def flags(dest: str) -> str:
     """An option's flags as help shows them, e.g. ``-e/--endpoint``."""
-    return "/".join(_OPTIONS[dest][0])
+    return "/".join(OPTIONS[dest][0])
 
 
 def _add_options(parser: argparse.ArgumentParser, command: str | None, required: bool) -> None:
     """Add the option groups ``command`` uses, each option described for it."""
-    helps: Mapping[str, str] = {**_HELP, **_COMMAND_HELP.get(command or "", {})}
-    for name in _COMMAND_GROUPS[command]:
-        title, dests = _GROUPS[name]
+    helps: Mapping[str, str] = {**HELP, **COMMAND_HELP.get(command or "", {})}
+    for name in COMMAND_GROUPS[command]:
+        title, dests = GROUPS[name]
         if command == "configure" and name != "identity":
             title += " (written into the profile's line)"
         group = parser.add_argument_group(title)
         for dest in dests:
-            flags, settings = _OPTIONS[dest]
+            flags, settings = OPTIONS[dest]
             required_here = required and dest in IDENTITY
             group.add_argument(
                 *flags, **settings, dest=dest, help=helps[dest], required=required_here
             )
-    flags, settings = _OPTIONS["verbose"]
+    flags, settings = OPTIONS["verbose"]
     parser.add_argument(*flags, **settings, help=helps["verbose"])

@@ -112,7 +112,8 @@ def our_arguments(words: Sequence[str]) -> list[str] | None:
 
 
 def _parse(arguments: Sequence[str]) -> dict[str, object]:
-    from awsprocesscreds.arguments import IDENTITY, build_parser, flags
+    from awsprocesscreds.arguments import build_parser, flags
+    from awsprocesscreds.option_table import IDENTITY
 
     parser = build_parser(_QuietParser)
     args, extra = parser.parse_known_args(list(arguments))
