@@ -63,7 +63,8 @@ _KEYRING = "take the password from the system keyring, and store it there after 
 _HELP = {
     "endpoint": "IdP login URL (https://)",
     "username": "your IdP username",
-    "provider": "identity provider: adfs, entra, okta, keycloak, shibboleth, form or a plugin",
+    "provider": "identity provider: adfs, entra, okta, keycloak, shibboleth, shibboleth-ecp, "
+    "form or a plugin",
     "entity_id": "entra only: the AWS application's Identifier (Entity ID), with the "
     "tenant's .../saml2 endpoint (default: https://signin.aws.amazon.com/saml)",
     "role_arn": "role to assume; optional when the IdP grants exactly one",

@@ -25,7 +25,9 @@ ACS_URLS = {
 }
 _PROTOCOL = "urn:oasis:names:tc:SAML:2.0:protocol"
 _ASSERTION = "urn:oasis:names:tc:SAML:2.0:assertion"
-_POST_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
+POST_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
+#: The binding of the ECP profile: the answer comes back in SOAP, to us.
+PAOS_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:PAOS"
 _EMAIL = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
 
 
@@ -41,6 +43,7 @@ def authn_request(
     *,
     request_id: str | None = None,
     now: datetime | None = None,
+    binding: str = POST_BINDING,
 ) -> str:
     """The AuthnRequest XML: a fresh ``ID`` (an XML name, so it starts with ``_``), the
     ``IssueInstant`` in UTC, ``Issuer`` = ``entity_id``, the ACS URL and the POST
@@ -52,7 +55,7 @@ def authn_request(
         f'ID={quoteattr(identifier)} Version="2.0" '
         f'IssueInstant="{moment.strftime("%Y-%m-%dT%H:%M:%SZ")}" '
         f"AssertionConsumerServiceURL={quoteattr(acs)} "
-        f'ProtocolBinding="{_POST_BINDING}">'
+        f"ProtocolBinding={quoteattr(binding)}>"
         f"<saml:Issuer>{escape(entity_id)}</saml:Issuer>"
         f'<samlp:NameIDPolicy Format="{_EMAIL}" AllowCreate="true"/>'
         "</samlp:AuthnRequest>"

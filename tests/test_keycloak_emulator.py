@@ -70,6 +70,8 @@ class _Forms(HTMLParser):
             self.forms.append(Form(values.get("id", ""), values.get("action", "")))
         elif tag == "input" and self.forms:
             kind = values.get("type", "text").lower()
+            if kind == "checkbox" and "checked" not in values:
+                return
             if kind == "radio":
                 checked = "checked" in values
                 self.radios.append((values["name"], values.get("value", ""), checked))
@@ -112,7 +114,7 @@ def feedback(page: requests.Response, element_id: str) -> str:
 
 
 def alert_text(page: requests.Response) -> str:
-    match = re.search(r'class="pf-c-alert__title kc-feedback-text">(.*?)</span>', page.text)
+    match = re.search(r'class="pf(?:-v5)?-c-alert__title kc-feedback-text">(.*?)</span>', page.text)
     assert match
     return match.group(1)
 
@@ -202,28 +204,78 @@ def test_an_unknown_user_gets_the_same_message(make: Make, http: requests.Sessio
 
 
 @pytest.mark.parametrize(
-    ("locale", "text"),
+    ("theme", "locale", "text"),
     [
-        ("en", "Account is disabled, contact your administrator."),
-        ("ja", "アカウントが無効になっています。管理者に連絡してください。"),
+        ("v1", "en", "Account is disabled, contact your administrator."),
+        ("v2", "en", "Account is disabled, contact your administrator."),
+        ("v2", "ja", "アカウントが無効になっています。管理者に連絡してください。"),
     ],
 )
 def test_a_disabled_user_sees_the_alert(
-    make: Make, http: requests.Session, locale: str, text: str
+    make: Make, http: requests.Session, theme: str, locale: str, text: str
 ) -> None:
-    kc = make(disabled_users={DEFAULT_USER}, locale=locale)
+    kc = make(disabled_users={DEFAULT_USER}, theme=theme, locale=locale)
     page = login(http, kc, DEFAULT_USER, DEFAULT_PASSWORD)
     assert page.status_code == 200
     assert alert_text(page) == text
-    assert 'id="kc-form-login"' in page.text
+    pf = "pf" if theme == "v1" else "pf-v5"
+    assert f'<div class="alert-error {pf}-c-alert pf-m-inline pf-m-danger">' in page.text
+    assert "input-error" not in page.text
+    assert forms_of(page)["kc-form-login"].fields()["username"] == DEFAULT_USER
     assert (kc.logins, kc.sign_ins) == (0, 0)
 
 
-def test_hostile_error_text_is_escaped(make: Make, http: requests.Session) -> None:
-    kc = make(error_text=HOSTILE)
-    page = login(http, kc, DEFAULT_USER, "wrong")
+def test_hostile_texts_are_escaped(make: Make, http: requests.Session) -> None:
+    kc = make(error_text=HOSTILE, users={HOSTILE: "pw"}, otp_devices=[HOSTILE, "two"])
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quotes&quot;"
+    page = login(http, kc, HOSTILE, "wrong")
     assert "<script>alert" not in page.text
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quotes&quot;" in page.text
+    assert page.text.count(escaped) == 2  # the message and the username kept
+    assert forms_of(page)["kc-form-login"].fields()["username"] == HOSTILE
+    otp = submit(http, page, "kc-form-login", username=HOSTILE, password="pw")
+    assert "<script>alert" not in otp.text
+    assert escaped in otp.text
+
+
+def test_the_login_page_carries_the_real_pages_noise(make: Make, http: requests.Session) -> None:
+    kc = make()
+    assert kc.entry_url == f"{kc.url}/realms/example/protocol/saml/clients/amazon-aws"
+    page = http.get(kc.entry_url)
+    forms = forms_of(page)
+    assert set(forms) == {"kc-form-login", "kc-select-try-another-way-form"}
+    query = parse_qs(urlsplit(forms["kc-form-login"].action).query)
+    assert query["client_id"] == ["urn:amazon:webservices"]
+    assert forms["kc-form-login"].action == forms["kc-select-try-another-way-form"].action
+    assert forms["kc-form-login"].fields() == {"username": "", "password": "", "credentialId": ""}
+    assert 'name="rememberMe" type="checkbox"' in page.text
+    assert 'name="login" id="kc-login" type="submit"' in page.text
+
+
+def test_kerberos_answers_401_first_and_its_form_leads_to_the_login(
+    make: Make, http: requests.Session
+) -> None:
+    kc = make(kerberos=True)
+    first = http.get(kc.entry_url)
+    assert first.status_code == 401
+    assert first.headers["WWW-Authenticate"] == "Negotiate"
+    assert "<TITLE>Kerberos Unsupported</TITLE>" in first.text
+    page = submit(http, first, "0")
+    assert page.status_code == 200
+    done = submit(http, page, "kc-form-login", username=DEFAULT_USER, password=DEFAULT_PASSWORD)
+    assert "SAMLResponse" in done.text
+    assert (kc.password_posts, kc.sign_ins) == (1, 1)
+
+
+def test_the_old_otp_page_cancel_button_is_never_pressed_silently(
+    make: Make, http: requests.Session
+) -> None:
+    kc = make(otp_devices=["FreeOTP"], otp_field="totp")
+    page = login(http, kc, DEFAULT_USER, DEFAULT_PASSWORD)
+    assert 'name="cancel" id="kc-cancel" type="submit"' in page.text
+    refused = submit(http, page, "kc-totp-login-form", totp="123456", cancel="Cancel")
+    assert refused.status_code == 400
+    assert "cancel: not modelled" in refused.text
+    assert (kc.otp_attempts, kc.sign_ins) == (0, 0)
 
 
 @pytest.mark.parametrize(

@@ -142,6 +142,7 @@ def test_installed_distribution_is_awsprocesscreds_saml(tmp_path: Path) -> None:
         ["keycloak", DISTRIBUTION],
         ["okta", DISTRIBUTION],
         ["shibboleth", DISTRIBUTION],
+        ["shibboleth-ecp", DISTRIBUTION],
     ]
     assert len(info["files"]) == 1
 

@@ -436,3 +436,21 @@ def test_ecp_refuses_a_document_type_declaration(
     assert answer.status_code == 400
     assert "<soap11:Fault>" in answer.text
     assert emulator.logins == 0
+
+
+def test_revoke_consent_at_the_login_asks_for_consent_again(
+    tls: TestTls, http: requests.Session, stop: list[ShibbolethEmulator]
+) -> None:
+    emulator = start(tls, local_storage=False, consent=True)
+    stop.append(emulator)
+    accept = {"_eventId_proceed": "", "_shib_idp_consentOptions": "_shib_idp_globalConsent"}
+    saml_of(submit(http, login(http, emulator), **accept))
+    emulator.revoke_sessions()
+    saml_of(login(http, emulator))  # remembered: no consent view
+    emulator.revoke_sessions()
+    page = http.get(emulator.entry_url)
+    fields = {"j_username": DEFAULT_USER, "j_password": DEFAULT_PASSWORD}
+    again = submit(http, page, **fields, _shib_idp_revokeConsent="true", _eventId_proceed="")
+    assert title(again) == "Information Release"
+    assert emulator.consent_answers == ["accepted"]
+    assert emulator.gets == 8  # 3 entries and their first views, 2 consent views

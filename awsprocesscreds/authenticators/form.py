@@ -8,7 +8,7 @@ from awsprocesscreds.authenticators.form_description import Fields, FormIdp
 from awsprocesscreds.authenticators.form_idp import FormAuthenticator
 
 GENERIC = FormIdp(
-    name="the IdP",
+    name="IdP",
     username=Fields(containing=("user", "login", "email", "name")),
     password=Fields(containing=("pass",)),
     error_ids=("error", "errorText", "error-message", "login-error"),

@@ -76,7 +76,7 @@ def test_unknown_provider_lists_the_registered_ones(env: dict[str, str]) -> None
     run = fail(["-e", "https://127.0.0.1:9/", "-u", USER, "-p", "pingfed"], env)
     line = run.error_line()
     assert "unknown provider 'pingfed'" in line
-    assert "adfs, entra, form, keycloak, okta, shibboleth" in line
+    assert "adfs, entra, form, keycloak, okta, shibboleth, shibboleth-ecp" in line
 
 
 @pytest.mark.parametrize(

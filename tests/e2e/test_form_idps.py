@@ -242,3 +242,58 @@ def test_shibboleth_kept_session_signs_the_next_profile_in(
     assert first.code == 0, first.stderr
     assert second.code == 0, second.stderr
     assert prompts(second.screen) == 0
+
+
+# --- Shibboleth ECP --------------------------------------------------------------------------
+
+
+def test_shibboleth_ecp_signs_in_with_one_soap_request(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with ShibbolethEmulator(tls) as idp:
+        args = ["-e", idp.ecp_url, "-u", USER, "-p", "shibboleth-ecp"]
+        run = run_cli(args, env, tmp_path, [PASSWORD_PROMPT])
+        assert idp.ecp_requests == 1
+        assert idp.logins == 1
+    assert run.code == 0, run.stderr
+    run.credentials()
+
+
+@pytest.mark.parametrize(
+    ("ecp", "password", "expected"),
+    [
+        (True, "wrong", "Shibboleth refused the login (HTTP 401)"),
+        (False, PASSWORD, "is ECP enabled for AWS at this IdP?"),
+    ],
+)
+def test_shibboleth_ecp_refusals(
+    tls: TestTls, env: dict[str, str], tmp_path: Path, ecp: bool, password: str, expected: str
+) -> None:
+    with ShibbolethEmulator(tls, ecp=ecp) as idp:
+        args = ["-e", idp.ecp_url, "-u", USER, "-p", "shibboleth-ecp"]
+        run = run_cli(args, env, tmp_path, [(r"Password for ", password)])
+        assert idp.logins == 0
+    assert expected in run.error_line()
+
+
+# --- the generic form provider --------------------------------------------------------------
+
+
+def test_generic_form_signs_in_where_one_form_is_enough(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with KeycloakEmulator(tls) as idp:
+        args = ["-e", idp.entry_url, "-u", USER, "-p", "form"]
+        run = run_cli(args, env, tmp_path, [PASSWORD_PROMPT])
+        assert idp.logins == 1
+    assert run.code == 0, run.stderr
+
+
+def test_generic_form_names_the_page_it_does_not_understand(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    with KeycloakEmulator(tls, otp_devices=["Phone"]) as idp:
+        args = ["-e", idp.entry_url, "-u", USER, "-p", "form"]
+        run = run_cli(args, env, tmp_path, [PASSWORD_PROMPT])
+        assert idp.logins == 0
+    assert "the IdP page 'Sign in to your account' was not understood" in run.error_line()

@@ -60,6 +60,6 @@ def test_third_party_provider_and_broken_plugin(
     assert "provider 'broken' could not be loaded" in broken.error_line()
     unknown = run_without_terminal(["-e", "https://x/", "-u", USER, "-p", "nope"], plugin_env)
     assert (
-        "choose one of: adfs, broken, corp, entra, form, keycloak, okta, shibboleth"
+        "choose one of: adfs, broken, corp, entra, form, keycloak, okta, shibboleth, shibboleth-ecp"
         in unknown.error_line()
     )
