@@ -254,3 +254,19 @@ def prompts(screen: str, pattern: str = r"[Pp]assword for ") -> int:
 
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
+
+
+def answer_prompts(terminals: Sequence[Terminal], prompt: str, answer: str, deadline: float) -> int:
+    """Poll every terminal until all runs ended (or ``deadline`` seconds passed); type
+    ``answer`` at each ``prompt`` shown. Returns how many prompts were shown."""
+    shown = 0
+    pending = list(terminals)
+    end = time.monotonic() + deadline
+    while pending and time.monotonic() < end:
+        for terminal in list(pending):
+            if not terminal.child.isalive():
+                pending.remove(terminal)
+            elif terminal.expect(prompt, timeout=0.05):
+                shown += 1
+                terminal.send(answer)
+    return shown

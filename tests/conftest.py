@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 
 from tests.emulators import MotoSts, TestTls, make_tls
 
@@ -42,6 +43,15 @@ def other_tls(tmp_path_factory: pytest.TempPathFactory) -> TestTls:
 def sts() -> Iterator[MotoSts]:
     with MotoSts() as server:
         yield server
+
+
+@pytest.fixture
+def http(tls: TestTls) -> Iterator[requests.Session]:
+    """A plain requests session that trusts the test CA, for the emulators' self-tests."""
+    with requests.Session() as session:
+        session.trust_env = False  # else REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override verify
+        session.verify = str(tls.ca_file)
+        yield session
 
 
 @pytest.fixture

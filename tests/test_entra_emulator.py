@@ -7,7 +7,6 @@ import base64
 import json
 import re
 import time
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from http.cookiejar import Cookie
 from typing import Any
@@ -23,14 +22,6 @@ from tests.emulators.sessions import ManualClock
 
 AWS = "https://signin.aws.amazon.com/saml"
 FED_USER, FED_PASSWORD = "bob@corp.example.com", "fed secret"
-
-
-@pytest.fixture
-def http(tls: TestTls) -> Iterator[requests.Session]:
-    with requests.Session() as session:
-        session.trust_env = False  # else REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override verify
-        session.verify = str(tls.ca_file)
-        yield session
 
 
 # -- a few lines of browser ----------------------------------------------------------------

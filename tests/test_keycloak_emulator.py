@@ -22,14 +22,6 @@ HOSTILE = '<script>alert("x")</script> & "quotes"'
 
 
 @pytest.fixture
-def http(tls: TestTls) -> Iterator[requests.Session]:
-    with requests.Session() as session:
-        session.trust_env = False  # else REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override verify
-        session.verify = str(tls.ca_file)
-        yield session
-
-
-@pytest.fixture
 def make(tls: TestTls) -> Iterator[Make]:
     started: list[KeycloakEmulator] = []
 

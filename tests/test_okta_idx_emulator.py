@@ -8,7 +8,6 @@ import base64
 import html
 import re
 import time
-from collections.abc import Iterator
 from http.cookiejar import Cookie
 from typing import Any
 
@@ -23,14 +22,6 @@ USER = "alice@example.com"
 PASSWORD = "correct horse"
 IDX = "application/ion+json; okta-version=1.0.0"
 TOKEN_IN_PAGE = re.compile(r'"stateToken":"([^"]+)"')
-
-
-@pytest.fixture
-def http(tls: TestTls) -> Iterator[requests.Session]:
-    with requests.Session() as session:
-        session.trust_env = False
-        session.verify = str(tls.ca_file)
-        yield session
 
 
 def unescape_js(text: str) -> str:

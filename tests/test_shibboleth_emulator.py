@@ -21,14 +21,6 @@ from tests.emulators.sessions import ManualClock
 ROLE_ATTRIBUTE = "https://aws.amazon.com/SAML/Attributes/Role"
 
 
-@pytest.fixture
-def http(tls: TestTls) -> Iterator[requests.Session]:
-    with requests.Session() as session:
-        session.trust_env = False
-        session.verify = str(tls.ca_file)
-        yield session
-
-
 def start(tls: TestTls, **options: object) -> ShibbolethEmulator:
     emulator = ShibbolethEmulator(tls, **options)  # type: ignore[arg-type]
     emulator.start()

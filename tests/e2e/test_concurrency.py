@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from pathlib import Path
 
-from tests.cli_runner import Terminal
+from tests.cli_runner import Terminal, answer_prompts
 from tests.conftest import PASSWORD, USER, cache_files
 from tests.emulators import AdfsEmulator, TestTls
 
@@ -23,28 +22,12 @@ def start_copies(idp: AdfsEmulator, env: dict[str, str], tmp_path: Path, n: int)
     return [Terminal(args, env, tmp_path, timeout=DEADLINE) for _ in range(n)]
 
 
-def answer_prompts(terminals: list[Terminal], answer: str) -> int:
-    """Poll every terminal until all runs ended; type ``answer`` at each prompt shown.
-    Returns how many prompts were shown."""
-    shown = 0
-    pending = list(terminals)
-    deadline = time.monotonic() + DEADLINE
-    while pending and time.monotonic() < deadline:
-        for terminal in list(pending):
-            if not terminal.child.isalive():
-                pending.remove(terminal)
-            elif terminal.expect(PROMPT, timeout=0.05):
-                shown += 1
-                terminal.send(answer)
-    return shown
-
-
 def test_parallel_cold_start_logs_in_once(
     tls: TestTls, env: dict[str, str], tmp_path: Path, home: Path
 ) -> None:
     with AdfsEmulator(tls) as idp:
         terminals = start_copies(idp, env, tmp_path, COPIES)
-        prompts = answer_prompts(terminals, PASSWORD)
+        prompts = answer_prompts(terminals, PROMPT, PASSWORD, DEADLINE)
         runs = [terminal.finish() for terminal in terminals]
         assert idp.logins == 1
         assert idp.password_posts == 1
@@ -60,7 +43,7 @@ def test_a_refused_password_is_not_asked_again_by_the_waiting_runs(
 ) -> None:
     with AdfsEmulator(tls) as idp:
         terminals = start_copies(idp, env, tmp_path, 4)
-        prompts = answer_prompts(terminals, "wrong password")
+        prompts = answer_prompts(terminals, PROMPT, "wrong password", DEADLINE)
         runs = [terminal.finish() for terminal in terminals]
         assert idp.password_posts == 1  # one strike towards the lockout, not four
     assert prompts == 1

@@ -5,14 +5,13 @@ for every built-in provider; a revoked session costs one normal sign-in; with
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.cli_runner import Terminal, prompts, run_cli, run_without_terminal
+from tests.cli_runner import Terminal, answer_prompts, prompts, run_cli, run_without_terminal
 from tests.conftest import PASSWORD, USER
 from tests.emulators import AdfsEmulator, OktaEmulator, TestTls
 from tests.emulators.aws import StsEmulator
@@ -105,16 +104,7 @@ def test_five_profiles_at_the_same_moment_prompt_once(
         terminals = [
             Terminal(args_of(provider, url, p), env, tmp_path, timeout=DEADLINE) for p in PROFILES
         ]
-        shown = 0
-        pending = list(terminals)
-        deadline = time.monotonic() + DEADLINE
-        while pending and time.monotonic() < deadline:
-            for terminal in list(pending):
-                if not terminal.child.isalive():
-                    pending.remove(terminal)
-                elif terminal.expect(PROMPT, timeout=0.05):
-                    shown += 1
-                    terminal.send(PASSWORD)
+        shown = answer_prompts(terminals, PROMPT, PASSWORD, DEADLINE)
         runs = [terminal.finish() for terminal in terminals]
         assert idp.sign_ins == 1
         assert idp.session_reuses == 4
