@@ -44,6 +44,8 @@ class Choose:
 
     text: str
     options: tuple[str, ...]
+    #: What else to do when there is no terminal to show the menu on ("" for nothing).
+    advice: str = "choose with --mfa-factor or -a"
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ class TerminalInteractor:
         return answer
 
     def choose(self, step: Choose) -> int:
-        with self._tty("choose among several options", "choose with --mfa-factor or -a") as tty:
+        with self._tty("choose among several options", step.advice) as tty:
             options = [safe_text(option) for option in step.options]
             tty.write(safe_text(step.text) + "\n" + "\n".join(menu_lines(options)) + "\n")
             for _ in range(MAX_MENU_TRIES):

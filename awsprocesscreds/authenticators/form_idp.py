@@ -206,7 +206,9 @@ class FormWalk:
         devices = [radio for radio in form.radios if radio.name == idp.device_choice]
         if len(devices) > 1:
             labels = tuple((d.id and page.label_of(d.id)) or d.value for d in devices)
-            index = yield Choose(f"{idp.name} asks for a code from one of your devices:", labels)
+            index = yield Choose(
+                f"{idp.name} asks for a code from one of your devices:", labels, _ON_A_TERMINAL
+            )
             if not isinstance(index, int) or not 0 <= index < len(devices):
                 raise MfaError("no device was chosen")
             values[devices[index].name] = devices[index].value
@@ -221,7 +223,7 @@ class FormWalk:
     def _choose(self, form: Form, choice: Choice, options: list[tuple[str, str]]) -> Flow[Page]:
         index = 0
         if len(options) > 1:
-            picked = yield Choose(choice.text, tuple(label for _, label in options))
+            picked = yield Choose(choice.text, tuple(label for _, label in options), _ON_A_TERMINAL)
             if not isinstance(picked, int) or not 0 <= picked < len(options):
                 raise MfaError("nothing was chosen")
             index = picked
@@ -253,6 +255,7 @@ class FormWalk:
         index = yield Choose(
             f"{self.idp.name} asks to release your attributes to AWS{listed}:",
             ("Release them and continue", "Do not release them (the sign-in stops)"),
+            "answer there: the tool never consents for you",
         )
         if index != 0:
             # Tell the IdP, as the browser's button would, then stop here.
@@ -265,6 +268,8 @@ class FormWalk:
 
 
 _CODE_TYPES = ("text", "number", "tel")
+#: No advice beyond running on a terminal: no option answers these menus.
+_ON_A_TERMINAL = ""
 
 
 def _has_password(form: Form) -> bool:
