@@ -229,7 +229,8 @@ def test_shibboleth_consent_is_never_given_without_a_terminal(
         assert idp.consent_answers == []
         assert idp.logins == 0
     assert run.code != 0
-    assert "Traceback" not in run.stderr
+    assert "the tool never consents for you" in run.error_line()
+    assert "--mfa-factor" not in run.error_line()
 
 
 def test_shibboleth_kept_session_signs_the_next_profile_in(
