@@ -233,6 +233,20 @@ def test_shibboleth_consent_is_never_given_without_a_terminal(
     assert "--mfa-factor" not in run.error_line()
 
 
+def test_shibboleth_through_botocore(
+    tls: TestTls, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with ShibbolethEmulator(tls) as idp:
+        args = ["configure", "--profile", "uni", *shibboleth(idp, "-a", ROLE_ARN)]
+        assert run_without_terminal(args, env).code == 0
+        as_sdk_environment(monkeypatch, env)
+        client = boto3.Session(profile_name="uni").client(
+            "sts", endpoint_url=env["AWS_ENDPOINT_URL_STS"], region_name="us-east-1"
+        )
+        assert ":assumed-role/Dev/" in client.get_caller_identity()["Arn"]
+        assert idp.logins == 1
+
+
 def test_shibboleth_kept_session_signs_the_next_profile_in(
     tls: TestTls, env: dict[str, str], tmp_path: Path
 ) -> None:
