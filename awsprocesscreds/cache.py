@@ -43,7 +43,13 @@ from awsprocesscreds.durations import (
     read_note,
 )
 from awsprocesscreds.errors import CacheLockTimeout
-from awsprocesscreds.files import read_own_text, remove_stale, write_atomic
+from awsprocesscreds.files import (
+    ensure_private_directory,
+    home_directory,
+    read_own_text,
+    remove_stale,
+    write_atomic,
+)
 from awsprocesscreds.hotpath import (
     MIN_REMAINING_SECONDS,
     cache_key,
@@ -91,13 +97,9 @@ class FileCache:
         """The person's cache (the directory follows $HOME), or None, with a warning,
         when HOME is unusable: unknown, or relative (which would put the cache under
         whatever directory the AWS tool happens to run in)."""
-        try:
-            home = Path.home()
-        except RuntimeError:
-            log.warning("cannot tell your home directory; the credential cache is not used")
-            return None
-        if not home.is_absolute():
-            log.warning("HOME is not an absolute path (%s); the credential cache is not used", home)
+        home, why_not = home_directory()
+        if home is None:
+            log.warning("%s; the credential cache is not used", why_not)
             return None
         return cls(cache_directory(home))
 
@@ -138,7 +140,7 @@ class FileCache:
 
     def _write_atomic(self, name: str, text: str) -> bool:
         try:
-            self._ensure_directory()
+            ensure_private_directory(self.directory)
             write_atomic(self.directory / name, text, mode=0o600)
         except OSError as exc:
             log.warning("could not write the credential cache in %s: %s", self.directory, exc)
@@ -218,7 +220,7 @@ class FileCache:
         CacheLockTimeout after ``timeout`` seconds of waiting. When the key has no
         entry to serve at the end (the login failed), the lock file is removed
         before it is released, so lock files do not pile up."""
-        self._ensure_directory()
+        ensure_private_directory(self.directory)
         path = self.directory / f"{key}.lock"
         description = "another awsprocesscreds-saml login for the same profile"
         waiting = "another run is logging in with the same settings; waiting"
@@ -279,13 +281,3 @@ class FileCache:
             return os.listdir(self.directory)
         except OSError:
             return []
-
-    def _ensure_directory(self) -> None:
-        # ~/.aws may hold other tools' secrets: create it private if it is missing, but
-        # leave an existing one alone. Our own directories are always private.
-        aws_dir = self.directory.parent.parent
-        aws_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for directory in (self.directory.parent, self.directory):
-            directory.mkdir(mode=0o700, exist_ok=True)
-            if directory.stat().st_mode & 0o077:
-                directory.chmod(0o700)

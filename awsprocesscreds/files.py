@@ -61,3 +61,27 @@ def remove_stale(directory: Path, is_ours: Callable[[str], object], now: float, 
                     os.unlink(entry.path)
                     removed += 1
     return removed
+
+
+def home_directory() -> tuple[Path | None, str]:
+    """The person's home directory when our files can live under it, else None and
+    why not: HOME unknown, or relative (which would put our files under whatever
+    directory the AWS tool happens to run in)."""
+    try:
+        home = Path.home()
+    except RuntimeError:
+        return None, "cannot tell your home directory"
+    if not home.is_absolute():
+        return None, f"HOME is not an absolute path ({home})"
+    return home, ""
+
+
+def ensure_private_directory(directory: Path) -> None:
+    """Create ``~/.aws/awsprocesscreds/<directory>`` as needed: ``~/.aws`` private if it
+    is missing (it may hold other tools' secrets; an existing one is left alone), and
+    our own two levels always private (0700), whatever they were. Raises OSError."""
+    directory.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for ours in (directory.parent, directory):
+        ours.mkdir(mode=0o700, exist_ok=True)
+        if ours.stat().st_mode & 0o077:
+            ours.chmod(0o700)

@@ -27,7 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from awsprocesscreds import locks
-from awsprocesscreds.files import read_own_text, write_atomic
+from awsprocesscreds.files import (
+    ensure_private_directory,
+    home_directory,
+    read_own_text,
+    write_atomic,
+)
 from awsprocesscreds.hotpath import cache_key
 
 log = logging.getLogger(__name__)
@@ -67,13 +72,8 @@ class SessionStore:
     def of_home(cls) -> SessionStore | None:
         """The person's kept sessions (``~/.aws/awsprocesscreds/sessions``), or None
         when HOME is unknown or relative (as for the credential cache)."""
-        try:
-            home = Path.home()
-        except RuntimeError:
-            return None
-        if not home.is_absolute():
-            return None
-        return cls(home / ".aws" / "awsprocesscreds" / "sessions")
+        home, _ = home_directory()
+        return None if home is None else cls(home / ".aws" / "awsprocesscreds" / "sessions")
 
     def load(self, provider: str, host: str, username: str, jar: CookieJar) -> bool:
         """Put the kept session's cookies into ``jar``; False (nothing added) when there
@@ -111,7 +111,7 @@ class SessionStore:
             "cookies": cookies,
         }
         try:
-            self._ensure_directory()
+            ensure_private_directory(self.directory)
             write_atomic(self._path(provider, host, username), json.dumps(document), 0o600)
         except OSError as exc:
             log.warning("could not keep the IdP session (%s); the next login asks again", exc)
@@ -149,7 +149,7 @@ class SessionStore:
         """Hold the sign-in lock of one IdP session: runs for other roles or profiles
         of the same user at the same IdP wait here, then use the session the first
         one kept. Yields True when another run held it first."""
-        self._ensure_directory()
+        ensure_private_directory(self.directory)
         path = self.directory / f"{session_key(provider, host, username)}.lock"
         description = "another awsprocesscreds-saml sign-in at the same IdP"
         waiting = "another run is signing in at the same IdP; waiting to use its session"
@@ -192,13 +192,6 @@ class SessionStore:
             return [name for name in os.listdir(self.directory) if _NAME.fullmatch(name)]
         except OSError:
             return []
-
-    def _ensure_directory(self) -> None:
-        self.directory.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for directory in (self.directory.parent, self.directory):
-            directory.mkdir(mode=0o700, exist_ok=True)
-            if directory.stat().st_mode & 0o077:
-                directory.chmod(0o700)
 
 
 def _same(document: Mapping[str, Any], provider: str, host: str, username: str) -> bool:
