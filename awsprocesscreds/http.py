@@ -49,6 +49,12 @@ def redact_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
+def site_of(url: str) -> str:
+    """``scheme://host[:port]`` of ``url``: where an IdP's APIs live beside its page."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+
+
 def require_https(url: str) -> None:
     """Raise ConfigurationError unless ``url`` is an absolute https:// URL."""
     parts = urlsplit(url)

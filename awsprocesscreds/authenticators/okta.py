@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from awsprocesscreds.answers import dig, text
 from awsprocesscreds.authenticators import okta_mfa
@@ -32,7 +32,7 @@ from awsprocesscreds.errors import (
     MfaError,
 )
 from awsprocesscreds.forms import Page
-from awsprocesscreds.http import json_body, redact_url, require_https, text_body
+from awsprocesscreds.http import json_body, redact_url, require_https, site_of, text_body
 from awsprocesscreds.interaction import PASSWORD, Flow, Prompt
 from awsprocesscreds.request import CredentialRequest
 
@@ -64,7 +64,7 @@ class OktaAuthenticator(Authenticator):
     def authenticate(self) -> Flow[str]:
         context = self.context
         require_https(context.endpoint)
-        origin = _origin(context.endpoint)
+        origin = site_of(context.endpoint)
         if context.okta_client_id:
             log.debug("Okta: device authorization flow (sign-in in a browser)")
             return (yield from device_sign_in(context, origin, context.okta_client_id))
@@ -180,8 +180,3 @@ class OktaAuthenticator(Authenticator):
             f"the page at {redact_url(response.url)} holds no SAMLResponse; -e must be the "
             "AWS app's embed link, e.g. https://ORG.okta.com/home/amazon_aws/0oa.../272"
         )
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "", "", ""))

@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from awsprocesscreds.authenticators import okta_idx_doc as idx
 from awsprocesscreds.authenticators.base import LoginContext
@@ -27,7 +26,7 @@ from awsprocesscreds.errors import (
     MfaError,
 )
 from awsprocesscreds.forms import Page
-from awsprocesscreds.http import json_body, redact_url, text_body
+from awsprocesscreds.http import json_body, redact_url, site_of, text_body
 from awsprocesscreds.interaction import (
     MFA_CODE,
     PASSWORD,
@@ -91,7 +90,7 @@ class IdxSignIn:
                 f"Okta's sign-in page at {redact_url(page.url)} holds no stateToken; -e must "
                 "be the AWS app's embed link, e.g. https://ORG.okta.com/home/amazon_aws/0oa.../272"
             )
-        origin = _origin(page.url)
+        origin = site_of(page.url)
         document = self._post(f"{origin}/idp/idx/introspect", {"stateToken": token}, "")
         for _ in range(MAX_STEPS):
             href = idx.success_href(document)
@@ -260,8 +259,3 @@ class IdxSignIn:
                 f"Okta answered HTTP {response.status_code} at {redact_url(response.url)}"
             )
         return Page(text_body(response), response.url)
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
