@@ -23,6 +23,8 @@ from typing import ClassVar
 import requests
 
 from awsprocesscreds.errors import ConfigurationError
+from awsprocesscreds.forms import Page
+from awsprocesscreds.http import text_body
 from awsprocesscreds.interaction import Flow
 from awsprocesscreds.request import DEFAULT_MFA_TIMEOUT, CredentialRequest
 
@@ -107,9 +109,6 @@ class Authenticator(abc.ABC):
         when the IdP signs us in with them alone, else None (the login path then runs
         ``authenticate`` from scratch). The default requests the endpoint and takes
         the SAMLResponse input of its answer; it asks the person nothing."""
-        from awsprocesscreds.forms import Page
-        from awsprocesscreds.http import text_body
-
         yield from ()  # a flow like ``authenticate``, one that never asks anything
         response = self.context.session.get(self.context.endpoint)
         if response.status_code >= 400:

@@ -28,6 +28,7 @@ from awsprocesscreds.authenticators.entra_pages import (
     NO_SESSION_YET,
     Config,
     ConfigPage,
+    EntraPage,
     ScriptRedirectPage,
 )
 from awsprocesscreds.errors import (
@@ -95,12 +96,10 @@ class EntraAuthenticator(Authenticator):
             state = walk.see(page)
             if isinstance(state, SamlPage):
                 return state.assertion or None
-            if isinstance(state, AutoPostPage):
-                page = client.submit(state.form)
-            elif isinstance(state, ScriptRedirectPage):
-                page = client.get(state.url)
-            else:
+            onward = _by_itself(client, state)
+            if onward is None:
                 return None
+            page = onward
 
     def authenticate(self) -> Flow[str]:
         context = self.context
@@ -118,11 +117,9 @@ class EntraAuthenticator(Authenticator):
                     )
                 log.debug("Entra ID returned the SAMLResponse")
                 return state.assertion
-            if isinstance(state, AutoPostPage):
-                log.debug("posting the hidden form to %s", urlsplit(state.form.action).netloc)
-                page = client.submit(state.form)
-            elif isinstance(state, ScriptRedirectPage):
-                page = client.get(state.url)
+            onward = _by_itself(client, state)
+            if onward is not None:
+                page = onward
             elif isinstance(state, ConfigPage):
                 page = yield from self._answer(client, state, signed_in)
                 signed_in = signed_in or state.page_id == "ConvergedSignIn"
@@ -215,6 +212,17 @@ class EntraAuthenticator(Authenticator):
             "LoginOptions": "3",
         }
         return client.post_form(_required(config.url("urlPost"), "ConvergedSignIn"), fields)
+
+
+def _by_itself(client: EntraClient, state: EntraPage) -> Page | None:
+    """The page a browser goes on to by itself (a hidden form that posts itself, a
+    script that sends it on), or None when ``state`` is not such a step."""
+    if isinstance(state, AutoPostPage):
+        log.debug("posting the hidden form to %s", urlsplit(state.form.action).netloc)
+        return client.submit(state.form)
+    if isinstance(state, ScriptRedirectPage):
+        return client.get(state.url)
+    return None
 
 
 def _flow_fields(config: Config, flow_token: str | None = None) -> dict[str, str]:
