@@ -4,13 +4,17 @@ environment the CLI runs with (nothing from the developer's own AWS set-up)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 import requests
 
 from tests.emulators import MotoSts, TestTls, make_tls
+from tests.emulators.service import Service
+
+S = TypeVar("S", bound=Service)
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/Dev"
 PASSWORD = "correct horse"
@@ -43,6 +47,30 @@ def other_tls(tmp_path_factory: pytest.TempPathFactory) -> TestTls:
 def sts() -> Iterator[MotoSts]:
     with MotoSts() as server:
         yield server
+
+
+class Starter:
+    """Starts emulators of one kind for a test (``starter(**options)``); the fixture
+    stops them all at the test's end."""
+
+    def __init__(self) -> None:
+        self.started: list[Service] = []
+
+    def __call__(self, kind: Callable[..., S], tls: TestTls, **options: Any) -> S:
+        emulator = kind(tls, **options)
+        emulator.start()
+        self.started.append(emulator)
+        return emulator
+
+
+@pytest.fixture
+def starter() -> Iterator[Starter]:
+    started = Starter()
+    try:
+        yield started
+    finally:
+        for emulator in started.started:
+            emulator.stop()
 
 
 @pytest.fixture

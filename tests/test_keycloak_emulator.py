@@ -4,8 +4,9 @@ through each path the client will take."""
 from __future__ import annotations
 
 import base64
+import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -13,6 +14,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import pytest
 import requests
 
+from tests.conftest import Starter
 from tests.emulators import KeycloakEmulator, ManualClock, TestTls
 from tests.emulators.options import DEFAULT_PASSWORD, DEFAULT_USER
 
@@ -22,18 +24,8 @@ HOSTILE = '<script>alert("x")</script> & "quotes"'
 
 
 @pytest.fixture
-def make(tls: TestTls) -> Iterator[Make]:
-    started: list[KeycloakEmulator] = []
-
-    def build(**options: object) -> KeycloakEmulator:
-        emulator = KeycloakEmulator(tls, **options)  # type: ignore[arg-type]
-        emulator.start()
-        started.append(emulator)
-        return emulator
-
-    yield build
-    for emulator in started:
-        emulator.stop()
+def make(starter: Starter, tls: TestTls) -> Make:
+    return functools.partial(starter, KeycloakEmulator, tls)
 
 
 # -- a few lines of browser ----------------------------------------------------------------
