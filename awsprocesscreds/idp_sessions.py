@@ -82,7 +82,7 @@ class SessionStore:
         document = self._read(path)
         if document is None:
             return False
-        if not self._usable(document) or not _same(document, provider, host, username):
+        if self._usable_until(document) is None or not _same(document, provider, host, username):
             self._remove(path)
             return False
         now = self._clock()
@@ -131,9 +131,9 @@ class SessionStore:
         found = []
         for name in sorted(self._names()):
             document = self._read(self.directory / name)
-            if document is None or not self._usable(document):
+            until = None if document is None else self._usable_until(document)
+            if document is None or until is None:
                 continue
-            until = min(float(document["usable_until"]), float(document["saved_at"]) + MAX_AGE)
             found.append(
                 KeptSession(
                     str(document.get("provider")),
@@ -173,12 +173,14 @@ class SessionStore:
             return None
         return document
 
-    def _usable(self, document: Mapping[str, Any]) -> bool:
-        now = self._clock()
+    def _usable_until(self, document: Mapping[str, Any]) -> float | None:
+        """When a kept session stops being usable (its cookies' end, at most MAX_AGE
+        after its sign-in); None when it is not usable now."""
         saved, until = document.get("saved_at"), document.get("usable_until")
         if not isinstance(saved, int | float) or not isinstance(until, int | float):
-            return False
-        return float(saved) <= now < min(float(until), float(saved) + MAX_AGE)
+            return None
+        end = min(float(until), float(saved) + MAX_AGE)
+        return end if float(saved) <= self._clock() < end else None
 
     def _remove(self, path: Path) -> bool:
         try:
