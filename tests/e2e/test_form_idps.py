@@ -21,6 +21,19 @@ PASSWORD_PROMPT = (r"Password for alice@example\.com: ", PASSWORD)
 CODE = r"Verification code: "
 
 
+def through_botocore(args: list[str], env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> str:
+    """``configure`` a profile with ``args``, then the caller ARN botocore gets through
+    its credential_process line."""
+    run = run_without_terminal(["configure", "--profile", "form-idp", *args], env)
+    assert run.code == 0, run.stderr
+    assert CLI in Path(env["AWS_CONFIG_FILE"]).read_text()
+    as_sdk_environment(monkeypatch, env)
+    client = boto3.Session(profile_name="form-idp").client(
+        "sts", endpoint_url=env["AWS_ENDPOINT_URL_STS"], region_name="us-east-1"
+    )
+    return str(client.get_caller_identity()["Arn"])
+
+
 def keycloak(idp: KeycloakEmulator, *extra: str) -> list[str]:
     return ["-e", idp.entry_url, "-u", USER, "-p", "keycloak", *extra]
 
@@ -150,16 +163,8 @@ def test_keycloak_through_botocore(
     tls: TestTls, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with KeycloakEmulator(tls) as idp:
-        run = run_without_terminal(
-            ["configure", "--profile", "kc", *keycloak(idp, "-a", ROLE_ARN)], env
-        )
-        assert run.code == 0, run.stderr
-        assert CLI in Path(env["AWS_CONFIG_FILE"]).read_text()
-        as_sdk_environment(monkeypatch, env)
-        client = boto3.Session(profile_name="kc").client(
-            "sts", endpoint_url=env["AWS_ENDPOINT_URL_STS"], region_name="us-east-1"
-        )
-        assert ":assumed-role/Dev/" in client.get_caller_identity()["Arn"]
+        arn = through_botocore(keycloak(idp, "-a", ROLE_ARN), env, monkeypatch)
+        assert ":assumed-role/Dev/" in arn
         assert idp.logins == 1
 
 
@@ -237,13 +242,8 @@ def test_shibboleth_through_botocore(
     tls: TestTls, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with ShibbolethEmulator(tls) as idp:
-        args = ["configure", "--profile", "uni", *shibboleth(idp, "-a", ROLE_ARN)]
-        assert run_without_terminal(args, env).code == 0
-        as_sdk_environment(monkeypatch, env)
-        client = boto3.Session(profile_name="uni").client(
-            "sts", endpoint_url=env["AWS_ENDPOINT_URL_STS"], region_name="us-east-1"
-        )
-        assert ":assumed-role/Dev/" in client.get_caller_identity()["Arn"]
+        arn = through_botocore(shibboleth(idp, "-a", ROLE_ARN), env, monkeypatch)
+        assert ":assumed-role/Dev/" in arn
         assert idp.logins == 1
 
 
@@ -397,11 +397,6 @@ def test_pingfed_through_botocore(
     tls: TestTls, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with PingFedEmulator(tls) as idp:
-        args = ["configure", "--profile", "pf", *pingfed(idp, "-a", ROLE_ARN)]
-        assert run_without_terminal(args, env).code == 0
-        as_sdk_environment(monkeypatch, env)
-        client = boto3.Session(profile_name="pf").client(
-            "sts", endpoint_url=env["AWS_ENDPOINT_URL_STS"], region_name="us-east-1"
-        )
-        assert ":assumed-role/Dev/" in client.get_caller_identity()["Arn"]
+        arn = through_botocore(pingfed(idp, "-a", ROLE_ARN), env, monkeypatch)
+        assert ":assumed-role/Dev/" in arn
         assert idp.logins == 1
