@@ -134,7 +134,7 @@ def console(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from awsprocesscreds.http import IdpSession
     from awsprocesscreds.login import obtain
     from awsprocesscreds.saml import role_arn_parts
-    from awsprocesscreds.sts import region_partition
+    from awsprocesscreds.sts_endpoint import region_partition
 
     request = _request(args, env)
     if request.role_arn:

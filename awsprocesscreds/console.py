@@ -12,9 +12,10 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 
+from awsprocesscreds.bodies import json_body
 from awsprocesscreds.credentials import Credentials
 from awsprocesscreds.errors import ConfigurationError, IdpResponseError, UsageError
-from awsprocesscreds.http import json_body, require_https
+from awsprocesscreds.urls import require_https
 
 #: The federation endpoint and console of each partition.
 PARTITIONS = {

@@ -5,7 +5,7 @@ The TLS sockets made here look at their context's deadline before every read, wr
 and handshake, and shorten their own timeout to what is left of it, so the whole
 exchange (handshake, request, status line, headers and body, redirects included) ends
 by the deadline. Reading past it raises ``TimeoutError``, which urllib3 and requests
-turn into their read-timeout errors.
+turn into their read-timeout errors, and ``stdhttp`` into NetworkError.
 
 Plain-HTTP sockets get no deadline: ``IdpSession`` sends nothing over plain HTTP.
 """
@@ -17,8 +17,6 @@ import ssl
 import time
 from collections.abc import Iterator
 from typing import Any
-
-import requests
 
 
 class DeadlineSocket(ssl.SSLSocket):
@@ -85,24 +83,3 @@ def deadline_context() -> DeadlineContext:
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.options |= ssl.OP_NO_COMPRESSION | ssl.OP_NO_TICKET
     return context
-
-
-class DeadlineAdapter(requests.adapters.HTTPAdapter):
-    """An adapter whose HTTPS connections (direct or through a proxy's CONNECT
-    tunnel) use ``context``."""
-
-    def __init__(self, context: DeadlineContext) -> None:
-        self.context = context
-        super().__init__()
-
-    def build_connection_pool_key_attributes(
-        self, request: requests.PreparedRequest, verify: Any, cert: Any = None
-    ) -> Any:
-        host_params, pool_kwargs = super().build_connection_pool_key_attributes(
-            request, verify, cert
-        )
-        if host_params.get("scheme") == "https":
-            # requests' documented hook for a custom context; CA bundles named by
-            # ``verify``/REQUESTS_CA_BUNDLE are still loaded into it by urllib3.
-            pool_kwargs["ssl_context"] = self.context
-        return host_params, pool_kwargs

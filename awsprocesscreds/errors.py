@@ -30,7 +30,13 @@ class ProviderNotFoundError(ConfigurationError):
 
 
 class NetworkError(AwsProcessCredsError):
-    """The IdP could not be reached: connection refused, TLS failure, timeout."""
+    """A server (the IdP, STS) could not be reached: connection refused, TLS failure,
+    timeout."""
+
+
+class Unreachable(NetworkError):
+    """No connection at all (refused, reset, unknown host): worth another try, unlike a
+    TLS failure or a server that took too long."""
 
 
 class IdpResponseError(AwsProcessCredsError):

@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 from awsprocesscreds import markup
 from awsprocesscreds.errors import IdpResponseError
-from awsprocesscreds.http import redact_url
+from awsprocesscreds.urls import redact_url
 
 #: Longest text read by id or as the title: it is shown in one-line messages.
 MAX_TEXT = 300

@@ -16,23 +16,33 @@ requests errors are turned into our NetworkError here, in one place.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
-from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
 from awsprocesscreds import __version__
-from awsprocesscreds.deadline import DeadlineAdapter, deadline_context
+from awsprocesscreds.bodies import json_body, text_body
+from awsprocesscreds.deadline import DeadlineContext, deadline_context
 from awsprocesscreds.errors import (
     AwsProcessCredsError,
-    ConfigurationError,
     IdpResponseError,
     NetworkError,
 )
+from awsprocesscreds.stdhttp import reason_of as _reason
+from awsprocesscreds.urls import host_of as _host
+from awsprocesscreds.urls import origin as _origin
+from awsprocesscreds.urls import redact_url, require_https, site_of
+
+__all__ = [
+    "IdpSession",
+    "json_body",
+    "redact_url",
+    "require_https",
+    "site_of",
+    "text_body",
+]
 
 log = logging.getLogger(__name__)
 
@@ -41,28 +51,6 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_READ_TIMEOUT = 30.0
 #: Real login pages are tens of kilobytes; a SAML page with many roles a few hundred.
 MAX_BODY_BYTES = 5 * 1024 * 1024
-
-
-def redact_url(url: str) -> str:
-    """The URL with query and fragment cut off, safe for logs and error messages."""
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
-
-
-def site_of(url: str) -> str:
-    """``scheme://host[:port]`` of ``url``: where an IdP's APIs live beside its page."""
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
-
-
-def require_https(url: str) -> None:
-    """Raise ConfigurationError unless ``url`` is an absolute https:// URL."""
-    parts = urlsplit(url)
-    if parts.scheme.lower() != "https" or not parts.hostname:
-        raise ConfigurationError(
-            f"refusing to send credentials to {redact_url(url) or url!r}: "
-            "only https:// URLs are allowed"
-        )
 
 
 class IdpSession(requests.Session):
@@ -159,6 +147,27 @@ class IdpSession(requests.Session):
         return response
 
 
+class DeadlineAdapter(requests.adapters.HTTPAdapter):
+    """An adapter whose HTTPS connections (direct or through a proxy's CONNECT
+    tunnel) use ``context``."""
+
+    def __init__(self, context: DeadlineContext) -> None:
+        self.context = context
+        super().__init__()
+
+    def build_connection_pool_key_attributes(
+        self, request: requests.PreparedRequest, verify: Any, cert: Any = None
+    ) -> Any:
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(
+            request, verify, cert
+        )
+        if host_params.get("scheme") == "https":
+            # requests' documented hook for a custom context; CA bundles named by
+            # ``verify``/REQUESTS_CA_BUNDLE are still loaded into it by urllib3.
+            pool_kwargs["ssl_context"] = self.context
+        return host_params, pool_kwargs
+
+
 def _read_bounded(response: requests.Response, limit: int) -> None:
     """Load the body now, refusing more than ``limit`` bytes."""
     chunks: list[bytes] = []
@@ -181,79 +190,3 @@ def _too_slow(url: str | bytes, seconds: float) -> NetworkError:
     return NetworkError(
         f"{_host(url)} did not answer within {seconds:g} s; try again later or raise --timeout"
     )
-
-
-def _origin(url: str) -> tuple[str, str]:
-    """(scheme, host:port) with the default port made explicit."""
-    parts = urlsplit(url)
-    try:
-        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
-    except ValueError:
-        port = -1  # an invalid port never equals a real one
-    return parts.scheme.lower(), f"{(parts.hostname or '').lower()}:{port}"
-
-
-def _host(url: str | bytes) -> str:
-    text = url.decode("utf-8", "replace") if isinstance(url, bytes) else url
-    return urlsplit(text).netloc or text
-
-
-def _reason(exc: BaseException) -> str:
-    """A short cause for ``exc``. requests' own message embeds the full URL, query
-    (and so Okta's one-time token) included, so it is never shown as it is."""
-    text = str(exc)
-    for marker, reason in _KNOWN_REASONS:
-        if marker in text:
-            return reason
-    inner: BaseException = exc
-    for _ in range(10):  # walk to the root cause, bounded
-        nxt = inner.__cause__ or inner.__context__
-        if nxt is None:
-            break
-        inner = nxt
-    return type(inner).__name__
-
-
-_KNOWN_REASONS = (
-    ("CERTIFICATE_VERIFY_FAILED", "certificate verify failed (unknown authority or wrong host)"),
-    ("Connection refused", "connection refused"),
-    ("Name or service not known", "host name not found"),
-    ("nodename nor servname", "host name not found"),
-    ("Temporary failure in name resolution", "host name not found"),
-    ("RemoteDisconnected", "the server closed the connection"),
-)
-
-
-def json_body(response: requests.Response) -> Mapping[str, Any]:
-    """The response's JSON object, or IdpResponseError if it is not one (not JSON,
-    not an object, or nested deeper than Python's parser goes)."""
-    try:
-        body = json.loads(text_body(response))
-    except ValueError as exc:
-        raise IdpResponseError(
-            f"{_host(response.url)} answered HTTP {response.status_code} with something "
-            "that is not JSON; is the endpoint right?"
-        ) from exc
-    except RecursionError as exc:
-        raise IdpResponseError(
-            f"{_host(response.url)} answered JSON nested too deeply to be a real answer"
-        ) from exc
-    if not isinstance(body, dict):
-        raise IdpResponseError(f"{_host(response.url)} answered JSON that is not an object")
-    return body
-
-
-def text_body(response: requests.Response) -> str:
-    """The body as text: the charset the server named, else UTF-8 (requests' own
-    guess is slow on large pages and wrong for HTML without a charset). A charset
-    Python does not know, or cannot decode leniently (``idna``), reads as UTF-8."""
-    content_type = response.headers.get("Content-Type", "")
-    charset = "utf-8"
-    for parameter in content_type.split(";")[1:]:
-        key, _, value = parameter.strip().partition("=")
-        if key.lower() == "charset" and value:
-            charset = value.strip("\"'")
-    try:
-        return response.content.decode(charset, errors="replace")
-    except (LookupError, UnicodeError):
-        return response.content.decode("utf-8", errors="replace")

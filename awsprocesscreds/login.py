@@ -13,6 +13,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timezone
+from http.cookiejar import CookieJar
 from urllib.parse import urlsplit
 
 from awsprocesscreds import saml, sts
@@ -25,14 +26,15 @@ from awsprocesscreds.errors import (
     IdpResponseError,
     NoTerminal,
 )
-from awsprocesscreds.http import IdpSession
 from awsprocesscreds.idp_sessions import SessionStore
 from awsprocesscreds.interaction import Interactor, run_flow
+from awsprocesscreds.kept_resume import resume_at_entry
 from awsprocesscreds.passwords import PasswordStore, RememberingInteractor
 from awsprocesscreds.registry import load_authenticator
 from awsprocesscreds.request import CredentialRequest
 from awsprocesscreds.roles import select_role
 from awsprocesscreds.status import describe
+from awsprocesscreds.sts_endpoint import StsSettings
 from awsprocesscreds.terminal import PASSWORD_ENV, TerminalInteractor
 from awsprocesscreds.turns import TerminalTurn
 
@@ -141,10 +143,10 @@ def fetch_assertion(
         log.debug("%s is set; the keyring is not used", PASSWORD_ENV)
         store = None
     if store is None:
-        return saml.parse_assertion(_login(request, interactor))
+        return saml.parse_assertion(_login(request, interactor, env))
     remembering = RememberingInteractor(interactor, store)
     try:
-        encoded = _login(request, remembering)
+        encoded = _login(request, remembering, env)
     except AccountLocked:
         raise  # asking again would only be one more strike
     except AuthenticationError:
@@ -153,12 +155,12 @@ def fetch_assertion(
         log.debug("the IdP refused the stored password; forgetting it and asking")
         store.delete()
         remembering = RememberingInteractor(interactor, store, use_stored=False)
-        encoded = _login(request, remembering)
+        encoded = _login(request, remembering, env)
     remembering.save_typed()
     return saml.parse_assertion(encoded)
 
 
-def _login(request: CredentialRequest, interactor: Interactor) -> str:
+def _login(request: CredentialRequest, interactor: Interactor, env: Mapping[str, str]) -> str:
     authenticator_class = load_authenticator(request.provider)
     authenticator_class.check_request(request)
     log.debug("logging in to %s with %s", request.provider, authenticator_class.__name__)
@@ -166,7 +168,7 @@ def _login(request: CredentialRequest, interactor: Interactor) -> str:
     keep = request.use_idp_session and request.use_cache
     store = SessionStore.of_home() if keep else None
     if store is None:
-        return _sign_in(request, interactor, authenticator_class, None)
+        return _sign_in(request, interactor, authenticator_class, None, env)
     # One sign-in for every run of this user at this IdP, whatever role or profile:
     # the first signs in and keeps the session, the others wait here and use it.
     idp = (request.provider, urlsplit(request.endpoint).hostname or "", request.username)
@@ -177,7 +179,7 @@ def _login(request: CredentialRequest, interactor: Interactor) -> str:
             kept = (store, idp)
         except OSError as exc:
             log.warning("cannot use kept IdP sessions (%s); signing in without them", exc)
-        return _sign_in(request, interactor, authenticator_class, kept)
+        return _sign_in(request, interactor, authenticator_class, kept, env)
 
 
 def _sign_in(
@@ -185,9 +187,22 @@ def _sign_in(
     interactor: Interactor,
     authenticator_class: type[Authenticator],
     kept: tuple[SessionStore, tuple[str, str, str]] | None,
+    env: Mapping[str, str],
 ) -> str:
     """Sign in: first with the kept session, if there is one and the IdP still takes
     it; else from scratch, keeping the new session afterwards."""
+    own_resume = authenticator_class.resume is not Authenticator.resume
+    if kept is not None and not own_resume:
+        # The default resume is one GET: sent with the standard library, it is all an
+        # hourly refresh costs (see kept_resume); requests is not even imported.
+        jar = CookieJar()
+        resumed = _try_kept(
+            *kept, jar, lambda: resume_at_entry(request.endpoint, jar, env, request.timeout)
+        )
+        if resumed:
+            return resumed
+    from awsprocesscreds.http import IdpSession  # what a sign-in costs, not a refresh
+
     with IdpSession(read_timeout=request.timeout) as session:
         context = LoginContext(
             endpoint=request.endpoint,
@@ -201,26 +216,44 @@ def _sign_in(
             open_browser=None if request.no_browser else _open_browser,
         )
         authenticator = authenticator_class(context)
-        if kept is None:
-            return run_flow(authenticator.authenticate(), interactor)
-        store, idp = kept
-        if store.load(*idp, session.cookies):
-            try:
-                resumed = run_flow(authenticator.resume(), interactor)
-            except IdpResponseError as exc:
-                # A page the kept session leads to that we do not understand is no
-                # reason to fail: the sign-in from scratch may well work.
-                log.debug("the kept IdP session led to %s", exc)
-                resumed = None
+        if kept is not None and own_resume:
+            resumed = _try_kept(
+                *kept, session.cookies, lambda: run_flow(authenticator.resume(), interactor)
+            )
             if resumed:
-                log.debug("signed in with the kept IdP session")
                 return resumed
-            log.debug("the IdP did not take the kept session; signing in")
-            store.delete(*idp)
-            session.cookies.clear()
         assertion = run_flow(authenticator.authenticate(), interactor)
-        store.save(*idp, session.cookies)
+        if kept is not None:
+            store, idp = kept
+            store.save(*idp, session.cookies)
         return assertion
+
+
+def _try_kept(
+    store: SessionStore,
+    idp: tuple[str, str, str],
+    cookies: CookieJar,
+    resume: Callable[[], str | None],
+) -> str | None:
+    """The assertion ``resume`` gets with the kept session of ``idp`` loaded into
+    ``cookies``; None (the kept session forgotten, ``cookies`` emptied) when there is
+    none or the IdP no longer takes it."""
+    if not store.load(*idp, cookies):
+        return None
+    try:
+        resumed = resume()
+    except IdpResponseError as exc:
+        # A page the kept session leads to that we do not understand is no reason to
+        # fail: the sign-in from scratch may well work.
+        log.debug("the kept IdP session led to %s", exc)
+        resumed = None
+    if resumed:
+        log.debug("signed in with the kept IdP session")
+        return resumed
+    log.debug("the IdP did not take the kept session; signing in")
+    store.delete(*idp)
+    cookies.clear()
+    return None
 
 
 def _open_browser(url: str) -> bool:
@@ -252,8 +285,6 @@ def assume(
 ) -> Credentials:
     """Exchange the assertion for ``role``'s credentials; ``memory`` keeps the session
     length each role accepts (the cache; see ``durations``)."""
-    settings = sts.StsSettings.from_env(env, timeout=request.timeout)
-    # The client is built only now that the assertion is in hand: botocore's import
-    # and set-up cost nothing when the login fails.
-    client = sts.make_client(settings, role.partition)
+    settings = StsSettings.from_env(env, timeout=request.timeout)
+    client = sts.make_client(settings, role.partition, env)
     return sts.assume_role(client, assertion, role, request.duration, memory)

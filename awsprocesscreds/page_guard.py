@@ -8,7 +8,7 @@ import hashlib
 
 from awsprocesscreds.errors import IdpResponseError
 from awsprocesscreds.forms import Page
-from awsprocesscreds.http import redact_url
+from awsprocesscreds.urls import redact_url
 
 #: Pages one sign-in may go through (polls of a second factor are not pages).
 MAX_PAGES = 30

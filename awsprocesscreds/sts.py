@@ -1,112 +1,39 @@
-"""AssumeRoleWithSAML through an unsigned botocore client.
+"""AssumeRoleWithSAML: the session length asked for, the one retry STS's answer
+calls for, and STS's errors as one line each.
 
-The client never loads the person's profile or credentials: creating a client for a
-profile that uses credential_process would run us again, recursively. The call needs
-no signature, only the assertion. Partition and regional endpoint follow the role ARN.
+The call itself (``sts_query``) is unsigned and reads no profile or credentials:
+creating a client for a profile that uses credential_process would run us again,
+recursively. Partition and regional endpoint follow the role ARN (``sts_endpoint``).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import Protocol
 
 from awsprocesscreds.credentials import Credentials, format_expiration
-from awsprocesscreds.errors import ConfigurationError, StsError
+from awsprocesscreds.errors import NetworkError, StsError
 from awsprocesscreds.saml import Role, SamlAssertion
-
-if TYPE_CHECKING:
-    from mypy_boto3_sts.client import STSClient
+from awsprocesscreds.stdhttp import Client
+from awsprocesscreds.sts_endpoint import CA_BUNDLE_VARIABLES, StsSettings
+from awsprocesscreds.sts_query import MAX_ANSWER_BYTES, StsClient, StsRefusal, unreachable_error
 
 log = logging.getLogger(__name__)
 
 DEFAULT_DURATION = 3600
-_PARTITION_DEFAULT_REGION = {
-    "aws": "us-east-1",
-    "aws-cn": "cn-north-1",
-    "aws-us-gov": "us-gov-west-1",
-}
 
 
-@dataclass(frozen=True)
-class StsSettings:
-    """Where and how to reach STS, read from the environment at the CLI edge."""
-
-    endpoint_url: str | None = None
-    ca_bundle: str | None = None
-    region: str | None = None
-    connect_timeout: float = 10.0
-    read_timeout: float = 30.0
-    max_attempts: int = 3
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str], timeout: float | None = None) -> StsSettings:
-        """Honour AWS_ENDPOINT_URL_STS (then AWS_ENDPOINT_URL), AWS_CA_BUNDLE and
-        AWS_REGION / AWS_DEFAULT_REGION as botocore does."""
-        return cls(
-            endpoint_url=env.get("AWS_ENDPOINT_URL_STS") or env.get("AWS_ENDPOINT_URL") or None,
-            ca_bundle=env.get("AWS_CA_BUNDLE") or None,
-            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None,
-            read_timeout=cls.read_timeout if timeout is None else timeout,
-        )
-
-
-def region_partition(region: str) -> str:
-    """The partition a region belongs to."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
-
-
-def sts_region(partition: str, preferred: str | None) -> str:
-    """The region whose STS endpoint serves ``partition``: ``preferred`` when it belongs
-    to that partition, else the partition's usual one."""
-    if partition not in _PARTITION_DEFAULT_REGION:
-        raise ConfigurationError(
-            f"unknown AWS partition {partition!r} in the role ARN; supported: "
-            + ", ".join(_PARTITION_DEFAULT_REGION)
-        )
-    if preferred and region_partition(preferred) == partition:
-        return preferred
-    return _PARTITION_DEFAULT_REGION[partition]
-
-
-def make_client(settings: StsSettings, partition: str) -> STSClient:
-    """An unsigned STS client for ``partition`` that reads no profile or credentials."""
-    import botocore.session
-    from botocore import UNSIGNED
-    from botocore.config import Config
-
-    session = botocore.session.Session(
-        session_vars={
-            # (config name, env var, default, converter): None/None stops botocore
-            # from following AWS_PROFILE or reading the person's config files.
-            "profile": (None, None, None, None),
-            "config_file": (None, None, os.devnull, None),
-            "credentials_file": (None, None, os.devnull, None),
-        }
+def make_client(settings: StsSettings, partition: str, env: Mapping[str, str]) -> StsClient:
+    """An unsigned STS client for ``partition``, reaching it through the CA bundle
+    and proxies ``env`` names."""
+    url = settings.url_for(partition)
+    log.debug("STS at %s", "the AWS_ENDPOINT_URL_STS endpoint" if settings.endpoint_url else url)
+    http = Client(
+        env, CA_BUNDLE_VARIABLES, timeout=settings.read_timeout, max_body=MAX_ANSWER_BYTES
     )
-    config = Config(
-        signature_version=UNSIGNED,
-        connect_timeout=settings.connect_timeout,
-        read_timeout=settings.read_timeout,
-        retries={"max_attempts": settings.max_attempts, "mode": "standard"},
-    )
-    region = sts_region(partition, settings.region)
-    log.debug("STS region %s%s", region, " (endpoint overridden)" if settings.endpoint_url else "")
-    client = session.create_client(
-        "sts",
-        region_name=region,
-        endpoint_url=settings.endpoint_url,
-        verify=settings.ca_bundle,
-        config=config,
-    )
-    return cast("STSClient", client)
+    return StsClient(url, http, max_attempts=settings.max_attempts)
 
 
 class DurationMemory(Protocol):
@@ -123,7 +50,7 @@ def _utc_now() -> datetime:
 
 
 def assume_role(
-    client: STSClient,
+    client: StsClient,
     assertion: SamlAssertion,
     role: Role,
     duration: int | None,
@@ -137,8 +64,6 @@ def assume_role(
     so the next login asks for 3600 directly. Raise StsError with STS's code and
     message, or when the answer cannot be used (an unreadable Expiration, or
     credentials that expired before they arrived: a wrong clock)."""
-    from botocore.exceptions import ClientError
-
     asked = duration or assertion.session_duration or DEFAULT_DURATION
     length = asked
     known = memory.accepted_duration(role.role_arn, asked) if memory is not None else None
@@ -146,11 +71,10 @@ def assume_role(
         log.debug("this role lately accepted %d s, not %d s; asking for that", known, asked)
         length = known
     try:
-        answer = _call(client, assertion, role, length)
-    except ClientError as exc:
-        _, message = _client_error(exc)
-        if length == DEFAULT_DURATION or "MaxSessionDuration" not in message:
-            raise _sts_error(exc) from exc
+        credentials = _call(client, assertion, role, length)
+    except StsRefusal as refusal:
+        if length == DEFAULT_DURATION or "MaxSessionDuration" not in refusal.message:
+            raise _sts_error(refusal) from refusal
         log.debug(
             "a %d s session exceeds the role's MaxSessionDuration; retrying with %d s",
             length,
@@ -158,12 +82,11 @@ def assume_role(
         )
         length = DEFAULT_DURATION
         try:
-            answer = _call(client, assertion, role, length)
-        except ClientError as retry_exc:
-            raise _sts_error(retry_exc) from retry_exc
+            credentials = _call(client, assertion, role, length)
+        except StsRefusal as retry_refusal:
+            raise _sts_error(retry_refusal) from retry_refusal
         if memory is not None:
             memory.remember_duration(role.role_arn, asked, length)
-    credentials = _credentials(answer)
     _refuse_expired(credentials, length, now())
     return credentials
 
@@ -197,56 +120,22 @@ def _span(seconds: float) -> str:
     return f"{whole // 86400} days"
 
 
-def _call(
-    client: STSClient, assertion: SamlAssertion, role: Role, duration: int
-) -> Mapping[str, Any]:
-    from botocore.exceptions import BotoCoreError
-    from botocore.parsers import ResponseParserError
-
+def _call(client: StsClient, assertion: SamlAssertion, role: Role, duration: int) -> Credentials:
     log.debug("AssumeRoleWithSAML %s for %d s", role.role_arn, duration)
     try:
-        answer: Mapping[str, Any] = client.assume_role_with_saml(
-            RoleArn=role.role_arn,
-            PrincipalArn=role.principal_arn,
-            SAMLAssertion=assertion.encoded,
-            DurationSeconds=duration,
-        )
-    except ValueError as exc:
-        # botocore's parser raises it for a field it cannot convert, in practice a
-        # timestamp ("Invalid timestamp ..."): never a secret, but not for the person.
-        what = "an Expiration that is not a date" if "timestamp" in str(exc) else "a value"
-        raise StsError(
-            f"the STS endpoint answered {what} we cannot read; "
-            "check AWS_ENDPOINT_URL_STS and your proxy"
-        ) from exc
-    except ResponseParserError as exc:
-        raise StsError(
-            "the STS endpoint answered something that is not an STS response; "
-            "check AWS_ENDPOINT_URL_STS and your proxy"
-        ) from exc
-    except BotoCoreError as exc:
-        raise StsError(
-            f"cannot reach AWS STS: {type(exc).__name__}; check your network, proxy, "
-            "AWS_ENDPOINT_URL_STS and AWS_CA_BUNDLE"
-        ) from exc
-    return answer
+        return client.assume_role_with_saml(role, assertion.encoded, duration)
+    except NetworkError as exc:
+        raise unreachable_error(exc) from exc
 
 
-def _client_error(exc: Exception) -> tuple[str, str]:
-    error = getattr(exc, "response", {}).get("Error", {})
-    return str(error.get("Code") or "Unknown"), str(error.get("Message") or "").strip()
-
-
-def _sts_error(exc: Exception) -> StsError:
-    code, message = _client_error(exc)
-    if code == "Unknown" and not message:
-        status = getattr(exc, "response", {}).get("ResponseMetadata", {}).get("HTTPStatusCode")
+def _sts_error(refusal: StsRefusal) -> StsError:
+    if refusal.code == "Unknown" and not refusal.message:
         return StsError(
-            f"the STS endpoint answered HTTP {status} without an STS error; "
+            f"the STS endpoint answered HTTP {refusal.status} without an STS error; "
             "check AWS_ENDPOINT_URL_STS and your proxy"
         )
-    hint = _HINTS.get(code, "")
-    return StsError(f"AWS STS refused AssumeRoleWithSAML: {code}: {message}{hint}")
+    hint = _HINTS.get(refusal.code, "")
+    return StsError(f"AWS STS refused AssumeRoleWithSAML: {refusal.code}: {refusal.message}{hint}")
 
 
 _HINTS = {
@@ -255,18 +144,3 @@ _HINTS = {
     "AccessDenied": " (the role's trust policy does not allow this SAML provider)",
     "RegionDisabledException": " (activate STS in that region, or set AWS_REGION to another)",
 }
-
-
-def _credentials(answer: Mapping[str, Any]) -> Credentials:
-    raw = answer.get("Credentials") or {}
-    expiration = raw.get("Expiration")
-    values = (raw.get("AccessKeyId"), raw.get("SecretAccessKey"), raw.get("SessionToken"))
-    if not all(isinstance(v, str) and v for v in values) or not isinstance(expiration, datetime):
-        raise StsError("AWS STS answered AssumeRoleWithSAML without complete credentials")
-    if expiration.tzinfo is None:
-        expiration = expiration.replace(tzinfo=timezone.utc)
-    access_key_id, secret_access_key, session_token = (str(v) for v in values)
-    try:
-        return Credentials(access_key_id, secret_access_key, session_token, expiration)
-    except ValueError as exc:
-        raise StsError(f"AWS STS answered credentials we cannot pass on: {exc}") from exc

@@ -15,8 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-import requests
+from typing import TYPE_CHECKING
 
 from awsprocesscreds.authenticators.adfs_pages import (
     AdfsPage,
@@ -27,10 +26,14 @@ from awsprocesscreds.authenticators.adfs_pages import (
     classify,
 )
 from awsprocesscreds.authenticators.base import Authenticator, LoginContext
+from awsprocesscreds.bodies import text_body
 from awsprocesscreds.errors import AuthenticationError, IdpResponseError, MfaError
 from awsprocesscreds.forms import AutoPostPage, Form, Page, SamlPage, UnknownPage
-from awsprocesscreds.http import redact_url, require_https, text_body
 from awsprocesscreds.interaction import MFA_CODE, PASSWORD, Flow, Notify, Prompt, Wait, polls_within
+from awsprocesscreds.urls import redact_url, require_https
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger(__name__)
 

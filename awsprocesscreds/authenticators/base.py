@@ -18,15 +18,16 @@ import abc
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-import requests
-
+from awsprocesscreds.bodies import text_body
 from awsprocesscreds.errors import ConfigurationError
 from awsprocesscreds.forms import Page
-from awsprocesscreds.http import text_body
 from awsprocesscreds.interaction import Flow
 from awsprocesscreds.request import DEFAULT_MFA_TIMEOUT, CredentialRequest
+
+if TYPE_CHECKING:
+    import requests
 
 #: Provider-specific options: request field -> the option's name on the command line.
 PROVIDER_OPTIONS = {

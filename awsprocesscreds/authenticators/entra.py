@@ -38,11 +38,11 @@ from awsprocesscreds.errors import (
     MfaError,
 )
 from awsprocesscreds.forms import AutoPostPage, Page, SamlPage
-from awsprocesscreds.http import require_https
 from awsprocesscreds.interaction import PASSWORD, Flow, Prompt
 from awsprocesscreds.request import CredentialRequest
 from awsprocesscreds.saml import role_arn_parts
 from awsprocesscreds.saml_request import DEFAULT_ENTITY_ID, acs_url, authn_request, redirect_encode
+from awsprocesscreds.urls import require_https
 
 log = logging.getLogger(__name__)
 

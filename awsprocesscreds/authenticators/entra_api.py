@@ -9,9 +9,7 @@ keeps Entra's cookies and enforces HTTPS and the deadlines.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-import requests
+from typing import TYPE_CHECKING, Any
 
 from awsprocesscreds.authenticators.entra_pages import (
     Config,
@@ -20,11 +18,15 @@ from awsprocesscreds.authenticators.entra_pages import (
     classify,
     read_config,
 )
+from awsprocesscreds.bodies import json_body, text_body
 from awsprocesscreds.errors import IdpResponseError
 from awsprocesscreds.forms import Form, Page
-from awsprocesscreds.http import json_body, redact_url, text_body
 from awsprocesscreds.page_guard import PageGuard
 from awsprocesscreds.page_guard import page_name as plain_page_name
+from awsprocesscreds.urls import redact_url
+
+if TYPE_CHECKING:
+    import requests
 
 _JSON = {"Accept": "application/json", "Content-Type": "application/json; charset=utf-8"}
 

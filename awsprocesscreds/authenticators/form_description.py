@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-
-import requests
+from typing import TYPE_CHECKING
 
 from awsprocesscreds.forms import Form, Page
+
+if TYPE_CHECKING:
+    import requests
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from typing import ClassVar
 
 from awsprocesscreds.authenticators.base import Authenticator
 from awsprocesscreds.authenticators.form_description import Approval, Choice, Consent, FormIdp
+from awsprocesscreds.bodies import text_body
 from awsprocesscreds.errors import (
     AuthenticationError,
     ConsentRefused,
@@ -26,7 +27,6 @@ from awsprocesscreds.errors import (
     MfaError,
 )
 from awsprocesscreds.forms import Form, Page
-from awsprocesscreds.http import redact_url, require_https, text_body
 from awsprocesscreds.interaction import (
     MFA_CODE,
     PASSWORD,
@@ -38,6 +38,7 @@ from awsprocesscreds.interaction import (
     polls_within,
 )
 from awsprocesscreds.page_guard import PageGuard, page_name
+from awsprocesscreds.urls import redact_url, require_https
 
 log = logging.getLogger(__name__)
 

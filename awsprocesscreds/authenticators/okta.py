@@ -24,6 +24,7 @@ from awsprocesscreds.authenticators.base import Authenticator
 from awsprocesscreds.authenticators.okta_api import OktaApi
 from awsprocesscreds.authenticators.okta_device import device_sign_in
 from awsprocesscreds.authenticators.okta_idx import IdxSignIn
+from awsprocesscreds.bodies import json_body, text_body
 from awsprocesscreds.errors import (
     AccountLocked,
     AuthenticationError,
@@ -32,9 +33,9 @@ from awsprocesscreds.errors import (
     MfaError,
 )
 from awsprocesscreds.forms import Page
-from awsprocesscreds.http import json_body, redact_url, require_https, site_of, text_body
 from awsprocesscreds.interaction import PASSWORD, Flow, Prompt
 from awsprocesscreds.request import CredentialRequest
+from awsprocesscreds.urls import redact_url, require_https, site_of
 
 log = logging.getLogger(__name__)
 

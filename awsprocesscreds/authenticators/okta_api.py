@@ -11,9 +11,10 @@ from typing import Any
 
 from awsprocesscreds.answers import text
 from awsprocesscreds.authenticators.base import LoginContext
+from awsprocesscreds.bodies import json_body
 from awsprocesscreds.errors import AuthenticationError, IdpResponseError, MfaError
-from awsprocesscreds.http import json_body, redact_url
 from awsprocesscreds.interaction import Flow, Wait
+from awsprocesscreds.urls import redact_url
 
 log = logging.getLogger(__name__)
 

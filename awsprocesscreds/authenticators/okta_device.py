@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from awsprocesscreds.answers import text
 from awsprocesscreds.authenticators.base import LoginContext
+from awsprocesscreds.bodies import json_body, text_body
 from awsprocesscreds.errors import (
     AccessPolicyError,
     ConfigurationError,
@@ -28,8 +29,8 @@ from awsprocesscreds.errors import (
     MfaError,
 )
 from awsprocesscreds.forms import Page
-from awsprocesscreds.http import json_body, redact_url, text_body
 from awsprocesscreds.interaction import Flow, Notify, Wait, polls_within
+from awsprocesscreds.urls import redact_url
 
 log = logging.getLogger(__name__)
 

@@ -20,13 +20,13 @@ from awsprocesscreds.authenticators import okta_idx_doc as idx
 from awsprocesscreds.authenticators.base import LoginContext
 from awsprocesscreds.authenticators.okta_idx_doc import DEVICE_FLOW, Choice, Remediation
 from awsprocesscreds.authenticators.okta_idx_errors import has_captcha, step_error, wrong_code
+from awsprocesscreds.bodies import json_body, text_body
 from awsprocesscreds.errors import (
     AuthenticationError,
     IdpResponseError,
     MfaError,
 )
 from awsprocesscreds.forms import Page
-from awsprocesscreds.http import json_body, redact_url, site_of, text_body
 from awsprocesscreds.interaction import (
     MFA_CODE,
     PASSWORD,
@@ -37,6 +37,7 @@ from awsprocesscreds.interaction import (
     Wait,
     polls_within,
 )
+from awsprocesscreds.urls import redact_url, site_of
 
 log = logging.getLogger(__name__)
 

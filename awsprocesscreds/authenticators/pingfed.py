@@ -14,9 +14,8 @@ once it is approved; with number matching the number is in ``div.numbermatching`
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
-
-import requests
 
 from awsprocesscreds.answers import text
 from awsprocesscreds.authenticators.form_description import (
@@ -27,9 +26,12 @@ from awsprocesscreds.authenticators.form_description import (
     Step,
 )
 from awsprocesscreds.authenticators.form_idp import FormAuthenticator
+from awsprocesscreds.bodies import json_body
 from awsprocesscreds.errors import IdpResponseError
 from awsprocesscreds.forms import Form, Page
-from awsprocesscreds.http import json_body
+
+if TYPE_CHECKING:
+    import requests
 
 #: How the device list marks each device and its name; read at most _MAX_DEVICES times.
 _DEVICE_ID = ('data-id="', '"')

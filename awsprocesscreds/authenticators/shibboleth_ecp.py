@@ -20,11 +20,12 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from awsprocesscreds.authenticators.base import Authenticator
+from awsprocesscreds.bodies import text_body
 from awsprocesscreds.errors import AuthenticationError, IdpResponseError
-from awsprocesscreds.http import redact_url, require_https, text_body
 from awsprocesscreds.interaction import PASSWORD, Flow, Prompt
 from awsprocesscreds.saml import role_arn_parts
 from awsprocesscreds.saml_request import PAOS_BINDING, acs_url, authn_request
+from awsprocesscreds.urls import redact_url, require_https
 
 log = logging.getLogger(__name__)
 

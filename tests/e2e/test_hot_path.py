@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.cli_runner import CLI, run_without_terminal
 from tests.conftest import PASSWORD, USER
@@ -60,3 +62,37 @@ def test_full_cli_serves_the_same_entry(tls: TestTls, env: dict[str, str]) -> No
         assert idp.logins == 1
     assert verbose.stdout == abbreviated.stdout == seeded.stdout
     assert "cache hit" in verbose.stderr
+
+
+def _with_importtime(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-X", "importtime", CLI, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_an_hourly_refresh_imports_neither_requests_nor_botocore(
+    tls: TestTls, env: dict[str, str], home: Path
+) -> None:
+    """A refresh on a kept IdP session is one GET and one STS call, both sent with the
+    standard library; a sign-in needs requests, and nothing needs botocore."""
+    with AdfsEmulator(tls) as idp:
+        args = ["-e", idp.entry_url, "-u", USER, "-p", "adfs"]
+        first = _with_importtime(args, {**env, "AWSPROCESSCREDS_PASSWORD": PASSWORD})
+        assert first.returncode == 0, first.stderr
+        shutil.rmtree(home / ".aws" / "awsprocesscreds" / "cache")  # an hour later
+        refresh = _with_importtime(args, env)
+        assert refresh.returncode == 0, refresh.stderr
+        assert (idp.sign_ins, idp.session_reuses) == (1, 1)
+    signed_in = imported_modules(first.stderr)
+    assert "requests" in signed_in
+    assert {m for m in signed_in if m.split(".")[0] in ("boto3", "botocore")} == set()
+    refreshed = imported_modules(refresh.stderr)
+    heavy = ("boto3", "botocore", "requests", "urllib3", "keyring", "charset_normalizer")
+    assert {m for m in refreshed if m.split(".")[0] in heavy} == set()
+    assert "awsprocesscreds.http" not in refreshed

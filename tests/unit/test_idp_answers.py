@@ -13,7 +13,7 @@ from awsprocesscreds.answers import dig, text
 from awsprocesscreds.authenticators.base import LoginContext
 from awsprocesscreds.authenticators.okta_api import OktaApi
 from awsprocesscreds.authenticators.okta_mfa import read_factors
-from awsprocesscreds.http import _origin
+from awsprocesscreds.urls import origin as _origin
 
 VERIFY = {"verify": {"href": "https://org.okta.com/api/v1/authn/factors/f1/verify"}}
 

@@ -1,0 +1,43 @@
+"""The kept IdP session tried the way ``Authenticator.resume`` does by default, with
+the standard library: one GET of the entry URL with the kept cookies, redirects
+followed (HTTPS only), and the SAMLResponse of the page it ends on.
+
+This is what an hourly refresh costs when the IdP still knows the session: no
+requests, no authenticator flow, nothing typed. Providers whose ``resume`` does more
+(Entra ID's portal, Shibboleth's storage pages) keep theirs, through the session of
+a sign-in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from http.cookiejar import CookieJar
+
+from awsprocesscreds import __version__
+from awsprocesscreds.forms import Page
+from awsprocesscreds.stdhttp import Client
+
+#: Where the CA bundle for the IdP is named, as requests reads it.
+IDP_CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+USER_AGENT = f"awsprocesscreds/{__version__}"
+
+
+def resume_at_entry(
+    endpoint: str, cookies: CookieJar, env: Mapping[str, str], timeout: float
+) -> str | None:
+    """The SAMLResponse the IdP answers ``endpoint`` with, given ``cookies``; None when
+    it answers anything else (a login page: the session is over). Raises
+    NetworkError when the IdP cannot be reached, ConfigurationError for a non-https
+    endpoint or redirect."""
+    client = Client(
+        env,
+        IDP_CA_BUNDLE_VARIABLES,
+        timeout=timeout,
+        https_only=True,
+        hint="; if your company uses its own certificate authority, point REQUESTS_CA_BUNDLE at it",
+    )
+    answer = client.send("GET", endpoint, cookies=cookies, headers={"User-Agent": USER_AGENT})
+    if answer.status >= 400:
+        return None
+    value = Page(answer.text(), answer.url).input_value("SAMLResponse")
+    return (value or "").strip() or None
