@@ -11,25 +11,27 @@ as requests and botocore read it:
   certifi's (which requests and botocore use), else the system's;
 - proxies from ``https_proxy`` / ``http_proxy`` / ``all_proxy`` (lower case first),
   ``no_proxy`` honoured, CONNECT tunnels for HTTPS;
-- a redirect may lead only to https:// when the caller says so (``https_only``).
+- redirects of a GET are followed (at most MAX_REDIRECTS), on the same connection
+  while they stay on its origin (a refresh's redirect costs no second TLS handshake),
+  and only to https:// when the caller says so (``https_only``); cookies go through a
+  ``CookieJar`` as a browser's would.
 
 Network failures become NetworkError with a cause that never quotes the URL.
 """
 
 from __future__ import annotations
 
+import base64
 import http.client
 import importlib.util
 import logging
 import os
 import ssl
-import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from http.cookiejar import CookieJar
-from typing import IO, Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from awsprocesscreds.deadline import DeadlineContext, deadline_context
 from awsprocesscreds.errors import ConfigurationError, NetworkError, Unreachable
@@ -86,36 +88,65 @@ class Client:
         headers: Mapping[str, str] | None = None,
         cookies: CookieJar | None = None,
     ) -> Answer:
-        """One exchange, redirects followed (for GET), within ``timeout``. Raises
-        NetworkError when no answer came, ConfigurationError for a non-https URL or
-        redirect under ``https_only`` or an unreadable CA bundle."""
+        """One exchange within ``timeout``, redirects of a GET followed over the same
+        connection when they stay on its origin. Raises NetworkError when no answer
+        came, ConfigurationError for a URL that is not http(s) (not https under
+        ``https_only``, redirects included) or an unreadable CA bundle."""
+        self._check(url)
+        context = self._tls()
+        connections = _Connections(self.env, context, self.timeout)
+        try:
+            with context.deadline_in(self.timeout):
+                answer = self._exchange(
+                    connections, method, url, body=body, headers=headers or {}, cookies=cookies
+                )
+        except (OSError, http.client.HTTPException) as exc:
+            raise self._failure(url, exc) from exc
+        finally:
+            connections.close()
+        log.debug("%s %s -> HTTP %s", method, redact_url(answer.url), answer.status)
+        return answer
+
+    def _check(self, url: str) -> None:
         if self.https_only:
             require_https(url)
         elif urlsplit(url).scheme.lower() not in ("http", "https"):
             raise ConfigurationError(f"{redact_url(url)!r} is not an http:// or https:// URL")
-        context = self._tls()
-        handlers: list[urllib.request.BaseHandler] = [
-            urllib.request.HTTPSHandler(context=context),
-            _Proxies(self.env),
-            _Redirects(self.https_only),
-        ]
-        if cookies is not None:
-            handlers.append(urllib.request.HTTPCookieProcessor(cookies))
-        opener = urllib.request.build_opener(*handlers)
-        # Only http(s) gets here (checked above): no file:// or custom schemes.
-        request = urllib.request.Request(  # noqa: S310
-            url, data=body, headers=dict(headers or {}), method=method
-        )
-        with context.deadline_in(self.timeout):
-            try:
-                with opener.open(request, timeout=self.timeout) as response:
-                    answer = self._answer(response, response.status)
-            except urllib.error.HTTPError as exc:
-                answer = self._answer(exc, exc.code)
-            except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
-                raise self._failure(url, exc) from exc
-        log.debug("%s %s -> HTTP %s", method, redact_url(answer.url), answer.status)
-        return answer
+
+    def _exchange(
+        self,
+        connections: _Connections,
+        method: str,
+        url: str,
+        *,
+        body: bytes | None,
+        headers: Mapping[str, str],
+        cookies: CookieJar | None,
+    ) -> Answer:
+        for _ in range(MAX_REDIRECTS + 1):  # bounded
+            # A urllib Request only to let the cookie jar pick and take cookies.
+            request = urllib.request.Request(url, method=method)  # noqa: S310 (http(s) only)
+            if cookies is not None:
+                cookies.add_cookie_header(request)
+            sent = {**headers, **request.unredirected_hdrs}
+            if body is not None:
+                sent["Content-Length"] = str(len(body))
+            connection, target = connections.open(url)
+            connection.request(method, target, body=body, headers=sent)
+            response = connection.getresponse()
+            content = response.read(self.max_body + 1)
+            if len(content) > self.max_body:
+                raise _TooLarge(host_of(url), self.max_body)
+            if cookies is not None:
+                cookies.extract_cookies(response, request)
+            location = response.getheader("Location")
+            if response.status in _REDIRECTS and location and method in ("GET", "HEAD"):
+                url = urljoin(url, location)
+                self._check(url)
+                continue
+            answer_headers = {key: value for key, value in response.getheaders()}
+            return Answer(url, response.status, answer_headers, content)
+        raise NetworkError(f"{host_of(url)} redirected more than {MAX_REDIRECTS} times")
 
     def _tls(self) -> DeadlineContext:
         context = deadline_context()
@@ -137,33 +168,26 @@ class Client:
             ) from exc
         return context
 
-    def _answer(self, response: Any, status: int) -> Answer:
-        body = _read(response, self.max_body)
-        if body is None:
-            raise NetworkError(
-                f"{host_of(response.geturl())} sent more than "
-                f"{self.max_body // 1024 // 1024} MiB; that is not what was asked for"
-            )
-        headers = {key: value for key, value in response.headers.items()}
-        return Answer(response.geturl(), status, headers, body)
-
     def _failure(self, url: str, exc: BaseException) -> NetworkError:
+        if isinstance(exc, _TooLarge):
+            return NetworkError(
+                f"{exc.host} sent more than {exc.limit // 1024 // 1024} MiB; "
+                "that is not what was asked for"
+            )
         host = host_of(url)
-        cause = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-        if isinstance(cause, ssl.SSLCertVerificationError) or (
-            isinstance(cause, ssl.SSLError) and "CERTIFICATE_VERIFY_FAILED" in str(cause)
+        if isinstance(exc, ssl.SSLCertVerificationError) or (
+            isinstance(exc, ssl.SSLError) and "CERTIFICATE_VERIFY_FAILED" in str(exc)
         ):
             return NetworkError(
                 f"TLS verification failed for {host}: certificate verify failed "
                 f"(unknown authority or wrong host){self.hint}"
             )
-        if isinstance(cause, TimeoutError):
+        if isinstance(exc, TimeoutError):
             return NetworkError(
                 f"{host} did not answer within {self.timeout:g} s; try again later "
                 "or raise --timeout"
             )
-        why = reason_of(cause) if isinstance(cause, BaseException) else str(cause)
-        return Unreachable(f"cannot connect to {host}: {why}")
+        return Unreachable(f"cannot connect to {host}: {reason_of(exc)}")
 
 
 def certifi_bundle() -> str | None:
@@ -176,55 +200,82 @@ def certifi_bundle() -> str | None:
     return path if os.path.isfile(path) else None
 
 
-def _read(response: IO[bytes], limit: int) -> bytes | None:
-    """Up to ``limit`` bytes of the body; None when there is more."""
-    body = response.read(limit + 1)
-    return None if len(body) > limit else body
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
-class _Proxies(urllib.request.ProxyHandler):
-    """Proxies from ``env`` as requests reads them, ``no_proxy`` included (urllib's
-    own handler would read ``no_proxy`` from the process environment instead)."""
+class _TooLarge(OSError):
+    def __init__(self, host: str, limit: int) -> None:
+        super().__init__(host)
+        self.host = host
+        self.limit = limit
 
-    def __init__(self, env: Mapping[str, str]) -> None:
-        proxies = {}
-        for scheme in ("https", "http"):
-            for name in (f"{scheme}_proxy", f"{scheme.upper()}_PROXY", "all_proxy", "ALL_PROXY"):
-                if env.get(name):
-                    proxies[scheme] = env[name]
-                    break
-        self.no_proxy = env.get("no_proxy") or env.get("NO_PROXY") or ""
-        super().__init__(proxies)
 
-    def proxy_open(self, req: urllib.request.Request, proxy: str, type: str) -> Any:
+class _Connections:
+    """One connection per origin, kept open across redirects; through the proxy of
+    ``env`` unless ``no_proxy`` names the host (as requests reads them: lower case
+    first, then upper case, then ``all_proxy``)."""
+
+    def __init__(self, env: Mapping[str, str], context: ssl.SSLContext, timeout: float) -> None:
+        self.env = env
+        self.context = context
+        self.timeout = timeout
+        self.open_ones: dict[str, http.client.HTTPConnection] = {}
+
+    def open(self, url: str) -> tuple[http.client.HTTPConnection, str]:
+        """The connection for ``url``'s origin, and the request target to send."""
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        host, port = parts.hostname or "", parts.port or (443 if scheme == "https" else 80)
+        target = urlunsplit(("", "", parts.path or "/", parts.query, ""))
+        proxy = self._proxy(scheme, host)
+        origin = f"{scheme}://{host}:{port}"
+        connection = self.open_ones.get(origin)
+        if connection is None:
+            connection = self._connect(scheme, host, port, proxy)
+            self.open_ones[origin] = connection
+        if proxy is not None and scheme == "http":
+            target = urlunsplit((scheme, f"{host}:{port}", parts.path or "/", parts.query, ""))
+        return connection, target
+
+    def close(self) -> None:
+        for connection in self.open_ones.values():
+            connection.close()
+
+    def _connect(
+        self, scheme: str, host: str, port: int, proxy: str | None
+    ) -> http.client.HTTPConnection:
+        if proxy is None:
+            if scheme == "https":
+                return http.client.HTTPSConnection(
+                    host, port, timeout=self.timeout, context=self.context
+                )
+            return http.client.HTTPConnection(host, port, timeout=self.timeout)
+        via = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+        proxy_host, proxy_port = via.hostname or "", via.port or 8080
+        if scheme == "http":
+            return http.client.HTTPConnection(proxy_host, proxy_port, timeout=self.timeout)
+        connection = http.client.HTTPSConnection(
+            proxy_host, proxy_port, timeout=self.timeout, context=self.context
+        )
+        tunnel_headers = {}
+        if via.username is not None:
+            user_pass = f"{unquote(via.username)}:{unquote(via.password or '')}"
+            token = base64.b64encode(user_pass.encode("utf-8")).decode("ascii")
+            tunnel_headers["Proxy-Authorization"] = f"Basic {token}"
+        connection.set_tunnel(host, port, headers=tunnel_headers)
+        return connection
+
+    def _proxy(self, scheme: str, host: str) -> str | None:
+        env = self.env
+        no_proxy = env.get("no_proxy") or env.get("NO_PROXY") or ""
         # Typeshed lacks proxy_bypass_environment; urllib has had it since 3.3.
         bypass = getattr(urllib.request, "proxy_bypass_environment")  # noqa: B009
-        if self.no_proxy and bypass(req.host, {"no": self.no_proxy}):
+        if no_proxy and bypass(host, {"no": no_proxy}):
             return None
-        return super().proxy_open(req, proxy, type)
-
-
-class _Redirects(urllib.request.HTTPRedirectHandler):
-    """urllib's redirects (GET only for 307/308), at most MAX_REDIRECTS, and only to
-    https:// under ``https_only``."""
-
-    max_redirections = MAX_REDIRECTS
-
-    def __init__(self, https_only: bool) -> None:
-        self.https_only = https_only
-
-    def redirect_request(  # noqa: PLR0917 (urllib's signature)
-        self,
-        req: urllib.request.Request,
-        fp: IO[bytes],
-        code: int,
-        msg: str,
-        headers: Any,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        if self.https_only:
-            require_https(newurl)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+        for name in (f"{scheme}_proxy", f"{scheme.upper()}_PROXY", "all_proxy", "ALL_PROXY"):
+            if env.get(name):
+                return env[name]
+        return None
 
 
 def reason_of(exc: BaseException) -> str:

@@ -123,6 +123,22 @@ def test_the_proxy_of_the_environment_tunnels_unless_no_proxy_says(
         assert len(proxy.tunnels) == 2
 
 
+def test_a_redirect_on_the_same_origin_reuses_the_connection(pages: Pages, tls: TestTls) -> None:
+    with ConnectProxy() as proxy:
+        env = {"AWS_CA_BUNDLE": str(tls.ca_file), "https_proxy": proxy.url}
+        answer = client(env).send("GET", f"{pages.url}/hop", cookies=CookieJar())
+        assert answer.text() == "cookies: hop=1"
+        assert proxy.tunnels == [f"127.0.0.1:{pages.port}"]  # one connection, one handshake
+
+
+def test_proxy_credentials_go_to_the_proxy_only(pages: Pages, tls: TestTls) -> None:
+    with ConnectProxy() as proxy:
+        address = proxy.url.replace("http://", "http://al%40ice:s%3Acret@")
+        env = {"AWS_CA_BUNDLE": str(tls.ca_file), "HTTPS_PROXY": address}
+        assert client(env).send("GET", f"{pages.url}/page").text() == "cookies: "
+        assert proxy.authorizations == ["Basic YWxAaWNlOnM6Y3JldA=="]  # al@ice:s:cret
+
+
 @pytest.mark.parametrize("part", ["headers", "body"])
 def test_one_deadline_bounds_a_dripping_server(tls: TestTls, part: str) -> None:
     with DripServer(tls, part=part, interval=0.05) as drip:

@@ -31,8 +31,17 @@ class _Tunnel(socketserver.BaseRequestHandler):
         if method != "CONNECT" or host not in ("127.0.0.1", "localhost"):
             client.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
             return
+        authorization = next(
+            (
+                line.split(b":", 1)[1].strip().decode("latin-1")
+                for line in head.split(b"\r\n")[1:]
+                if line.lower().startswith(b"proxy-authorization:")
+            ),
+            None,
+        )
         with self.server.lock:
             self.server.tunnels.append(target)
+            self.server.authorizations.append(authorization)
         upstream = socket.create_connection(("127.0.0.1", int(port)), timeout=IDLE_TIMEOUT)
         with upstream:
             client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
@@ -59,10 +68,13 @@ class _ProxyServer(socketserver.ThreadingTCPServer):
         super().__init__(("127.0.0.1", 0), _Tunnel)
         self.lock = threading.Lock()
         self.tunnels: list[str] = []
+        #: The Proxy-Authorization header of each CONNECT (None when there was none).
+        self.authorizations: list[str | None] = []
 
 
 class ConnectProxy(Service):
-    """Context manager: `url` for HTTPS_PROXY, `tunnels` lists the CONNECT targets."""
+    """Context manager: `url` for HTTPS_PROXY, `tunnels` lists the CONNECT targets and
+    `authorizations` their Proxy-Authorization headers."""
 
     def __init__(self) -> None:
         self._server = _ProxyServer()
@@ -78,6 +90,11 @@ class ConnectProxy(Service):
     def tunnels(self) -> list[str]:
         with self._server.lock:
             return list(self._server.tunnels)
+
+    @property
+    def authorizations(self) -> list[str | None]:
+        with self._server.lock:
+            return list(self._server.authorizations)
 
     def start(self) -> None:
         self._thread.start()
