@@ -38,13 +38,17 @@ def text_body(response: requests.Response) -> str:
     """The body as text: the charset the server named, else UTF-8 (requests' own
     guess is slow on large pages and wrong for HTML without a charset). A charset
     Python does not know, or cannot decode leniently (``idna``), reads as UTF-8."""
-    content_type = response.headers.get("Content-Type", "")
+    return decoded(response.content, response.headers.get("Content-Type", ""))
+
+
+def decoded(content: bytes, content_type: str) -> str:
+    """``content`` as text, in the charset ``content_type`` names, else UTF-8."""
     charset = "utf-8"
     for parameter in content_type.split(";")[1:]:
         key, _, value = parameter.strip().partition("=")
         if key.lower() == "charset" and value:
             charset = value.strip("\"'")
     try:
-        return response.content.decode(charset, errors="replace")
+        return content.decode(charset, errors="replace")
     except (LookupError, UnicodeError):
-        return response.content.decode("utf-8", errors="replace")
+        return content.decode("utf-8", errors="replace")

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from http.cookiejar import CookieJar
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
+from awsprocesscreds.bodies import decoded
 from awsprocesscreds.deadline import DeadlineContext, deadline_context
 from awsprocesscreds.errors import ConfigurationError, NetworkError, Unreachable
 from awsprocesscreds.urls import host_of, redact_url, require_https
@@ -45,7 +46,7 @@ MAX_REDIRECTS = 10
 @dataclass(frozen=True)
 class Answer:
     """What a server answered, whatever the status: the final URL after redirects,
-    the status, the headers and the (bounded) body."""
+    the status, the headers (names in lower case) and the (bounded) body."""
 
     url: str
     status: int
@@ -54,15 +55,7 @@ class Answer:
 
     def text(self) -> str:
         """The body as text: the charset the server named, else UTF-8."""
-        charset = "utf-8"
-        for parameter in self.headers.get("Content-Type", "").split(";")[1:]:
-            key, _, value = parameter.strip().partition("=")
-            if key.lower() == "charset" and value:
-                charset = value.strip("\"'")
-        try:
-            return self.body.decode(charset, errors="replace")
-        except (LookupError, UnicodeError):
-            return self.body.decode("utf-8", errors="replace")
+        return decoded(self.body, self.headers.get("content-type", ""))
 
 
 @dataclass(frozen=True)
@@ -144,7 +137,7 @@ class Client:
                 url = urljoin(url, location)
                 self._check(url)
                 continue
-            answer_headers = {key: value for key, value in response.getheaders()}
+            answer_headers = {key.lower(): value for key, value in response.getheaders()}
             return Answer(url, response.status, answer_headers, content)
         raise NetworkError(f"{host_of(url)} redirected more than {MAX_REDIRECTS} times")
 

@@ -31,15 +31,7 @@ def test_cache_hit_imports_only_what_it_needs(tls: TestTls, env: dict[str, str])
         args = ["-e", idp.entry_url, "-u", USER, "-p", "adfs"]
         seeded = run_without_terminal(args, {**env, "AWSPROCESSCREDS_PASSWORD": PASSWORD})
         assert seeded.code == 0, seeded.stderr
-        hit = subprocess.run(
-            [sys.executable, "-X", "importtime", CLI, *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
+        hit = _with_importtime(args, env)
         assert idp.logins == 1
     assert hit.returncode == 0, hit.stderr
     assert hit.stdout == seeded.stdout

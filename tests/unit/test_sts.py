@@ -39,7 +39,7 @@ def ok(expiration: str = "2099-11-23T13:00:00Z", **drop: bool) -> Answer:
         f"<Credentials>{inner}</Credentials></AssumeRoleWithSAMLResult>"
         "</AssumeRoleWithSAMLResponse>"
     )
-    return Answer("https://sts", 200, {"Content-Type": "text/xml"}, body.encode())
+    return Answer("https://sts", 200, {"content-type": "text/xml"}, body.encode())
 
 
 def error(code: str, message: str, status: int = 400) -> Answer:
