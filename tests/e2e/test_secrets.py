@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -128,3 +129,25 @@ def test_okta_device_flow_verbose_logs_no_token(
     for name in ("device_code", "access_token", "id_token", "Bearer"):
         assert name not in run.stderr
     assert_no_secrets(run, home)
+
+
+def test_a_refresh_on_a_kept_session_logs_no_cookie(
+    tls: TestTls, env: dict[str, str], tmp_path: Path, home: Path
+) -> None:
+    """The refresh's own HTTP client (the standard library's) logs like the sign-in's:
+    method, URL without query, status; never the kept cookies or the assertion."""
+    with AdfsEmulator(tls) as idp:
+        args = ["-e", idp.entry_url, "-u", USER, "-p", "adfs"]
+        first = run_cli(args, env, tmp_path, [(r"Password for ", PASSWORD)])
+        assert first.code == 0, first.stderr
+        [kept] = (home / ".aws" / "awsprocesscreds" / "sessions").glob("*.session")
+        cookies = [entry["value"] for entry in json.loads(kept.read_text())["cookies"]]
+        for path in cache_files(home):
+            path.unlink()  # an hour later
+        run = run_cli([*args, "-v"], env, tmp_path, [])
+        assert (idp.sign_ins, idp.session_reuses) == (1, 1)
+    assert run.code == 0, run.stderr
+    assert "signed in with the kept IdP session" in run.stderr
+    assert "GET https://127.0.0.1" in run.stderr
+    assert cookies
+    assert_no_secrets(run, home, *cookies)
