@@ -158,6 +158,38 @@ def test_https_proxy_is_honoured(tls: TestTls, env: dict[str, str]) -> None:
     assert run.code == 0, run.stderr
 
 
+def test_sts_and_the_kept_session_go_through_the_proxy_too(
+    tls: TestTls, env: dict[str, str], home: Path
+) -> None:
+    """Both standard-library exchanges of a refresh (the kept session's GET, the STS
+    call) honour HTTPS_PROXY as the sign-in does."""
+    from tests.emulators.aws import StsEmulator
+    from tests.emulators.proxy import ConnectProxy
+
+    proxied = {k: v for k, v in env.items() if k != "NO_PROXY"}
+    with ConnectProxy() as proxy, AdfsEmulator(tls) as idp, StsEmulator(tls) as sts:
+        run_env = {
+            **proxied,
+            "HTTPS_PROXY": proxy.url,
+            "AWS_ENDPOINT_URL_STS": sts.url,
+            "AWS_CA_BUNDLE": str(tls.ca_file),
+        }
+        args = ["-e", idp.entry_url, "-u", USER, "-p", "adfs"]
+        first = fail(args, {**run_env, "AWSPROCESSCREDS_PASSWORD": PASSWORD})
+        signed_in = proxy.tunnels
+        for path in cache_files(home):
+            path.unlink()  # an hour later: the kept AD FS session serves the refresh
+        refresh = fail(args, run_env)
+        assert (idp.sign_ins, idp.session_reuses, sts.assumed) == (1, 1, 2)
+        refreshed = proxy.tunnels[len(signed_in) :]
+        idp_at, sts_at = f"127.0.0.1:{idp.port}", f"127.0.0.1:{sts.port}"
+    assert first.code == 0, first.stderr
+    assert refresh.code == 0, refresh.stderr
+    assert set(signed_in) == {idp_at, sts_at}
+    # One tunnel to the IdP (the redirect rides on it), one to STS.
+    assert refreshed == [idp_at, sts_at]
+
+
 def test_password_prompt_works_when_stdin_is_a_pipe(
     tls: TestTls, env: dict[str, str], tmp_path: Path
 ) -> None:
