@@ -192,12 +192,16 @@ def _sign_in(
     """Sign in: first with the kept session, if there is one and the IdP still takes
     it; else from scratch, keeping the new session afterwards."""
     own_resume = authenticator_class.resume is not Authenticator.resume
-    if kept is not None and not own_resume:
-        # The default resume is one GET: sent with the standard library, it is all an
-        # hourly refresh costs (see kept_resume); requests is not even imported.
+    url = authenticator_class.resume_url(request) if kept is not None else None
+    if kept is not None and url:
+        # One GET, sent with the standard library: all an hourly refresh costs while
+        # the IdP knows the session (see kept_resume); requests is not even imported.
         jar = CookieJar()
         resumed = _try_kept(
-            *kept, jar, lambda: resume_at_entry(request.endpoint, jar, env, request.timeout)
+            *kept,
+            jar,
+            lambda: resume_at_entry(url, jar, env, request.timeout),
+            forget=not own_resume,
         )
         if resumed:
             return resumed
@@ -218,7 +222,10 @@ def _sign_in(
         authenticator = authenticator_class(context)
         if kept is not None and own_resume:
             resumed = _try_kept(
-                *kept, session.cookies, lambda: run_flow(authenticator.resume(), interactor)
+                *kept,
+                session.cookies,
+                lambda: run_flow(authenticator.resume(), interactor),
+                forget=True,
             )
             if resumed:
                 return resumed
@@ -234,10 +241,12 @@ def _try_kept(
     idp: tuple[str, str, str],
     cookies: CookieJar,
     resume: Callable[[], str | None],
+    *,
+    forget: bool,
 ) -> str | None:
     """The assertion ``resume`` gets with the kept session of ``idp`` loaded into
-    ``cookies``; None (the kept session forgotten, ``cookies`` emptied) when there is
-    none or the IdP no longer takes it."""
+    ``cookies``; None when there is none or the IdP does not take it (then, with
+    ``forget``, the kept session is forgotten and ``cookies`` emptied)."""
     if not store.load(*idp, cookies):
         return None
     try:
@@ -250,9 +259,10 @@ def _try_kept(
     if resumed:
         log.debug("signed in with the kept IdP session")
         return resumed
-    log.debug("the IdP did not take the kept session; signing in")
-    store.delete(*idp)
-    cookies.clear()
+    if forget:
+        log.debug("the IdP did not take the kept session; signing in")
+        store.delete(*idp)
+        cookies.clear()
     return None
 
 

@@ -4,7 +4,8 @@ library only: a refresh imports this without requests."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
+from collections.abc import Mapping
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from awsprocesscreds.errors import ConfigurationError
 
@@ -45,3 +46,10 @@ def host_of(url: str | bytes) -> str:
     """``host[:port]`` of ``url`` for messages (the URL itself when it has none)."""
     text = url.decode("utf-8", "replace") if isinstance(url, bytes) else url
     return urlsplit(text).netloc or text
+
+
+def with_query(url: str, params: Mapping[str, str]) -> str:
+    """``url`` with ``params`` added to its query (encoded, never concatenated)."""
+    parts = urlsplit(url)
+    query = "&".join(part for part in (parts.query, urlencode(params)) if part)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))

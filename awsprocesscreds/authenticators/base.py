@@ -105,11 +105,23 @@ class Authenticator(abc.ABC):
                     f"{flag} does not apply to the {request.provider} provider; leave it out"
                 )
 
+    @classmethod
+    def resume_url(cls, request: CredentialRequest) -> str | None:
+        """Where a kept IdP session is tried first: the URL whose answer, given the
+        kept cookies, carries the SAMLResponse while the IdP still knows the session.
+        The shared login path GETs it with the standard library, before requests or
+        this provider's sign-in is set up (an hourly refresh costs that GET and the STS
+        call). None: one GET never does for this provider; ``resume`` alone tries the
+        kept session. The default is the entry URL."""
+        return request.endpoint
+
     def resume(self) -> Flow[str | None]:
         """With a kept IdP session's cookies already in the session: the SAMLResponse
         when the IdP signs us in with them alone, else None (the login path then runs
-        ``authenticate`` from scratch). The default requests the endpoint and takes
-        the SAMLResponse input of its answer; it asks the person nothing."""
+        ``authenticate`` from scratch). Called after the GET of ``resume_url`` found
+        no SAMLResponse (or when there is none), for providers that override it: the
+        pages an IdP answers by itself on the way. The default requests the endpoint
+        and takes the SAMLResponse input of its answer; it asks the person nothing."""
         yield from ()  # a flow like ``authenticate``, one that never asks anything
         response = self.context.session.get(self.context.endpoint)
         if response.status_code >= 400:

@@ -42,7 +42,7 @@ from awsprocesscreds.interaction import PASSWORD, Flow, Prompt
 from awsprocesscreds.request import CredentialRequest
 from awsprocesscreds.saml import role_arn_parts
 from awsprocesscreds.saml_request import DEFAULT_ENTITY_ID, acs_url, authn_request, redirect_encode
-from awsprocesscreds.urls import require_https
+from awsprocesscreds.urls import require_https, with_query
 
 log = logging.getLogger(__name__)
 
@@ -126,16 +126,23 @@ class EntraAuthenticator(Authenticator):
             else:
                 raise unknown_page(page_name(state, page))
 
+    @classmethod
+    def resume_url(cls, request: CredentialRequest) -> str | None:
+        """The tenant's SAML endpoint with a fresh AuthnRequest: while the session
+        lives, Entra answers it with the SAMLResponse form. A User access URL leads
+        through the portal's pages first, which ``resume`` walks."""
+        if not is_tenant_endpoint(request.endpoint):
+            return None
+        saml_request = _saml_request(request.entity_id, request.role_arn)
+        return with_query(request.endpoint, {"SAMLRequest": saml_request})
+
     def _first_page(self, client: EntraClient) -> Page:
         context = self.context
         if not is_tenant_endpoint(context.endpoint):
             return client.get(context.endpoint)
-        parts = role_arn_parts(context.role_arn) if context.role_arn else None
-        request = authn_request(
-            context.entity_id or DEFAULT_ENTITY_ID, acs_url(parts[0] if parts else None)
-        )
         log.debug("sending an AuthnRequest for %s", context.entity_id or DEFAULT_ENTITY_ID)
-        return client.get(context.endpoint, {"SAMLRequest": redirect_encode(request)})
+        saml_request = _saml_request(context.entity_id, context.role_arn)
+        return client.get(context.endpoint, {"SAMLRequest": saml_request})
 
     def _answer(self, client: EntraClient, state: ConfigPage, signed_in: bool) -> Flow[Page]:
         """Act on one of Entra's own pages; return the page that follows."""
@@ -239,3 +246,11 @@ def _required(url: str | None, page_id: str) -> str:
     if url is None:
         raise IdpResponseError(f"Entra ID's {page_id} page lacks the address to continue to")
     return url
+
+
+def _saml_request(entity_id: str | None, role_arn: str | None) -> str:
+    """A fresh AuthnRequest for the application, encoded for the redirect binding; its
+    ACS is the AWS sign-in endpoint of the role's partition."""
+    parts = role_arn_parts(role_arn) if role_arn else None
+    request = authn_request(entity_id or DEFAULT_ENTITY_ID, acs_url(parts[0] if parts else None))
+    return redirect_encode(request)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from awsprocesscreds.authenticators.form_description import Consent, Fields, FormIdp, Step
 from awsprocesscreds.authenticators.form_idp import FormAuthenticator
 from awsprocesscreds.forms import Form, Page
+from awsprocesscreds.request import CredentialRequest
 
 _STORAGE_KEYS = ("shib_idp_session_ss", "shib_idp_persistent_ss")
 #: What a browser with working local storage but nothing stored posts back.
@@ -76,3 +77,9 @@ class ShibbolethAuthenticator(FormAuthenticator):
 
     description = "Shibboleth IdP v3-v5 (browser flow): password, attribute-release consent"
     idp = SHIBBOLETH
+
+    @classmethod
+    def resume_url(cls, request: CredentialRequest) -> str | None:
+        """Even with a session, Shibboleth 4 and 5 answer first with their client-side
+        storage pages, which one GET cannot answer: ``resume`` walks them."""
+        return None

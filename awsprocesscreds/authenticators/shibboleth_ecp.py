@@ -23,6 +23,7 @@ from awsprocesscreds.authenticators.base import Authenticator
 from awsprocesscreds.bodies import text_body
 from awsprocesscreds.errors import AuthenticationError, IdpResponseError
 from awsprocesscreds.interaction import PASSWORD, Flow, Prompt
+from awsprocesscreds.request import CredentialRequest
 from awsprocesscreds.saml import role_arn_parts
 from awsprocesscreds.saml_request import PAOS_BINDING, acs_url, authn_request
 from awsprocesscreds.urls import redact_url, require_https
@@ -47,6 +48,11 @@ class ShibbolethEcpAuthenticator(Authenticator):
     """Shibboleth IdP over SAML ECP: password by HTTP Basic, assertion in SOAP."""
 
     description = "Shibboleth IdP SAML ECP (SOAP with HTTP Basic), where the IdP enables it"
+
+    @classmethod
+    def resume_url(cls, request: CredentialRequest) -> str | None:
+        """ECP keeps no browser session: nothing to try."""
+        return None
 
     def resume(self) -> Flow[str | None]:
         """ECP keeps no browser session: every sign-in sends the password."""

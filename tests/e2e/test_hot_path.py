@@ -5,11 +5,19 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.cli_runner import CLI, run_without_terminal
 from tests.conftest import PASSWORD, USER
-from tests.emulators import AdfsEmulator, TestTls
+from tests.emulators import AdfsEmulator, OktaEmulator, TestTls
+from tests.emulators.entra import EntraEmulator
+from tests.emulators.keycloak import KeycloakEmulator
+from tests.emulators.okta_idx import OktaIdxEmulator
+from tests.emulators.pingfed import PingFedEmulator
 
 HEAVY = ("boto3", "botocore", "requests", "urllib3", "bs4", "keyring", "defusedxml")
 #: Standard-library modules the hit path avoids too: each costs milliseconds.
@@ -68,13 +76,26 @@ def _with_importtime(args: list[str], env: dict[str, str]) -> subprocess.Complet
     )
 
 
+#: provider -> (its -p name, its emulator, the entry URL of the emulator)
+REFRESHES: dict[str, tuple[str, Callable[[TestTls], Any], Callable[[Any], str]]] = {
+    "adfs": ("adfs", AdfsEmulator, lambda idp: idp.entry_url),
+    "okta": ("okta", OktaEmulator, lambda idp: idp.app_url),
+    "okta-identity-engine": ("okta", OktaIdxEmulator, lambda idp: idp.app_url),
+    "entra": ("entra", EntraEmulator, lambda idp: idp.tenant_saml_url),
+    "keycloak": ("keycloak", KeycloakEmulator, lambda idp: idp.entry_url),
+    "pingfed": ("pingfed", PingFedEmulator, lambda idp: idp.entry_url),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(REFRESHES))
 def test_an_hourly_refresh_imports_neither_requests_nor_botocore(
-    tls: TestTls, env: dict[str, str], home: Path
+    tls: TestTls, env: dict[str, str], home: Path, kind: str
 ) -> None:
     """A refresh on a kept IdP session is one GET and one STS call, both sent with the
     standard library; a sign-in needs requests, and nothing needs botocore."""
-    with AdfsEmulator(tls) as idp:
-        args = ["-e", idp.entry_url, "-u", USER, "-p", "adfs"]
+    provider, emulator, entry = REFRESHES[kind]
+    with emulator(tls) as idp:
+        args = ["-e", entry(idp), "-u", USER, "-p", provider]
         first = _with_importtime(args, {**env, "AWSPROCESSCREDS_PASSWORD": PASSWORD})
         assert first.returncode == 0, first.stderr
         shutil.rmtree(home / ".aws" / "awsprocesscreds" / "cache")  # an hour later

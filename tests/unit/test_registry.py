@@ -12,7 +12,7 @@ import requests
 from awsprocesscreds import registry
 from awsprocesscreds.authenticators.base import Authenticator, LoginContext
 from awsprocesscreds.errors import ConfigurationError, ProviderNotFoundError
-from awsprocesscreds.request import MFA_FACTORS
+from awsprocesscreds.request import MFA_FACTORS, CredentialRequest
 
 
 @pytest.mark.parametrize("name", registry.provider_names())
@@ -32,6 +32,11 @@ class TestAuthenticatorContract:
     def test_authenticate_is_a_generator_flow(self, name: str) -> None:
         cls = registry.load_authenticator(name)
         assert inspect.isgeneratorfunction(cls.authenticate)
+
+    def test_a_kept_session_is_tried_on_the_idps_own_host_or_not_at_all(self, name: str) -> None:
+        request = CredentialRequest(name, "https://idp.example.com/tenant/saml2", "alice")
+        url = registry.load_authenticator(name).resume_url(request)
+        assert url is None or url.startswith("https://idp.example.com/")
 
     def test_refuses_plain_http_before_any_request(self, name: str) -> None:
         class NoNetwork(requests.Session):
