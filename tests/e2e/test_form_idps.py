@@ -146,6 +146,30 @@ def test_keycloak_webauthn_only_is_one_line(
     assert "security key or passkey (WebAuthn)" in run.error_line()
 
 
+@pytest.mark.parametrize(
+    ("action", "asked"),
+    [
+        ("CONFIGURE_TOTP", "an authenticator app set up first (a required action)"),
+        ("UPDATE_PASSWORD", "a new password (a required action, or the password expired)"),
+    ],
+)
+def test_keycloak_required_actions_are_left_to_a_browser(
+    tls: TestTls, env: dict[str, str], tmp_path: Path, action: str, asked: str
+) -> None:
+    """A realm that wants an app set up or a new password shows that page after the
+    right password: one line sends the person to a browser; nothing is posted there
+    (not the password into "new password", not a code into the app's first code)."""
+    with KeycloakEmulator(tls, required_action=action) as idp:
+        run = run_cli(keycloak(idp), env, tmp_path, [PASSWORD_PROMPT])
+        assert (idp.password_posts, idp.action_posts, idp.logins) == (1, 0, 0)
+    assert run.code == 1
+    assert run.error_line() == (
+        f"awsprocesscreds-saml: error: Keycloak asks for {asked}: do it once in a browser "
+        "(open -e there), then try again"
+    )
+    assert prompts(run.screen) == 1
+
+
 def test_keycloak_kept_session_signs_the_next_profile_in(
     tls: TestTls, env: dict[str, str], tmp_path: Path
 ) -> None:

@@ -17,7 +17,10 @@ Flow (see the reference notes on Keycloak):
    "Account is disabled, contact your administrator." in the alert.
 4. Then the one-time-code page when the user has `otp_devices` (a wrong code: the page
    again with "Invalid authenticator code."), or with `webauthn_only` the WebAuthn page,
-   which a terminal cannot answer (every post re-renders it with an error).
+   which a terminal cannot answer (every post re-renders it with an error). With
+   `required_action`, the page of that required action comes first instead (set up an
+   authenticator app, choose a new password): only a browser should answer it, and every
+   post re-renders it with an error.
 5. The SAML POST binding page (`SAMLResponse` to AWS), with the session cookies
    `KEYCLOAK_IDENTITY` (HttpOnly) and `KEYCLOAK_SESSION`, path `{prefix}/realms/R/`.
 A post carrying `tryAnotherWay` or `cancel` (buttons a client must not press for the
@@ -45,11 +48,13 @@ class KeycloakEmulator(KeycloakCore):
     user's OTP devices: none, one, or several behind `selectedCredentialId` radios whose
     values are `cred-N`), `otp_field` ("otp"; "totp" before Keycloak 8.0.1, with
     `form#kc-totp-login-form` and a Cancel button), `otp_code` (right for every device),
-    `webauthn_only`, `kerberos`, `disabled_users`, `error_text` (replaces the
+    `webauthn_only`, `required_action` ("CONFIGURE_TOTP" or "UPDATE_PASSWORD"),
+    `kerberos`, `disabled_users`, `error_text` (replaces the
     invalid-password message: hostile-text tests), `session_lifetime` (seconds an SSO
     session lives; None: until revoked; default 10 hours), `clock`, `hang`.
 
-    Counters: `logins` (SAML pages served), `password_posts`, `otp_attempts`, `gets`,
+    Counters: `logins` (SAML pages served), `password_posts`, `otp_attempts`,
+    `action_posts`, `gets`,
     `sign_ins` and `session_reuses`. `selected_credentials` lists the
     `selectedCredentialId` values received, in order.
     """
@@ -101,6 +106,9 @@ class KeycloakEmulator(KeycloakCore):
             return self._password(state, form)
         if state.step == "otp":
             return self._otp(state, form)
+        if state.step == "action":
+            self._bump("action_posts")
+            return self._page(state, page_error="Required action: not modelled by this emulator")
         return self._page(state, page_error="WebAuthn is not supported from here.")
 
     def _password(self, state: AuthState, form: dict[str, str]) -> Response:
@@ -111,7 +119,9 @@ class KeycloakEmulator(KeycloakCore):
         if self.users.get(user) is None or self.users.get(user) != password:
             message = self.texts["invalid"] if self.error_text is None else self.error_text
             return self._page(state, username=user, field_error=message)
-        if self.webauthn_only:
+        if self.required_action:
+            step = "action"
+        elif self.webauthn_only:
             step = "webauthn"
         elif self.devices:
             step = "otp"

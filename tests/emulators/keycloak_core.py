@@ -13,6 +13,7 @@ from urllib.parse import quote, urlencode
 
 from tests.emulators import keycloak_mfa_pages as mfa_pages
 from tests.emulators import keycloak_pages as pages
+from tests.emulators.keycloak_actions import ACTIONS, action_page
 from tests.emulators.keycloak_texts import LOCALES, TEXTS
 from tests.emulators.messages import Response
 from tests.emulators.options import DEFAULT_PASSWORD, DEFAULT_USER, check_option
@@ -28,7 +29,9 @@ SESSION_COOKIE = "KEYCLOAK_SESSION"
 CLIENT_ID = "urn:amazon:webservices"
 SSO_SESSION_MAX = 36000.0  # Keycloak's default SSO Session Max: 10 hours
 # One execution id per authenticator of the browser flow (Keycloak's are UUIDs).
-EXECUTIONS = {step: str(uuid.uuid4()) for step in ("kerberos", "password", "otp", "webauthn")}
+EXECUTIONS = {
+    step: str(uuid.uuid4()) for step in ("kerberos", "password", "otp", "webauthn", "action")
+}
 
 
 @dataclass
@@ -47,6 +50,7 @@ class KeycloakCore(SessionIdp):
 
     password_posts = Count()
     otp_attempts = Count()
+    action_posts = Count()
     gets = Count()
 
     def __init__(
@@ -65,6 +69,7 @@ class KeycloakCore(SessionIdp):
         otp_field: str = "otp",
         otp_code: str = "123456",
         webauthn_only: bool = False,
+        required_action: str | None = None,
         kerberos: bool = False,
         disabled_users: frozenset[str] | set[str] = frozenset(),
         error_text: str | None = None,
@@ -77,6 +82,7 @@ class KeycloakCore(SessionIdp):
         check_option("theme", [theme], pages.THEMES)
         check_option("locale", [locale], LOCALES)
         check_option("otp_field", [otp_field], pages.OTP_FIELDS)
+        check_option("required_action", [required_action or ACTIONS[0]], ACTIONS)
         super().__init__(
             tls, session_lifetime=session_lifetime, clock=clock or time.time, hang=hang
         )
@@ -89,6 +95,7 @@ class KeycloakCore(SessionIdp):
         self.devices = [(f"cred-{index}", label) for index, label in enumerate(otp_devices)]
         self.otp_field, self.otp_code = otp_field, otp_code
         self.webauthn_only = webauthn_only
+        self.required_action = required_action
         self.kerberos = kerberos
         self.disabled_users = frozenset(disabled_users)
         self.error_text = error_text
@@ -159,6 +166,15 @@ class KeycloakCore(SessionIdp):
                 resources=self._resources,
                 otp_field=self.otp_field,
                 devices=self.devices,
+                error=page_error,
+            )
+        elif state.step == "action":
+            html = action_page(
+                self.required_action or ACTIONS[0],
+                **where,
+                action=action,
+                resources=self._resources,
+                secret=secrets.token_hex(10).upper(),
                 error=page_error,
             )
         elif state.step == "webauthn":

@@ -20,6 +20,7 @@ from tests.emulators import keycloak_mfa_pages as kc_mfa
 from tests.emulators import keycloak_pages as kc
 from tests.emulators import pingfed_pages as pf
 from tests.emulators import shibboleth_pages as shib
+from tests.emulators.keycloak_actions import ACTIONS, action_page
 
 URL = "https://idp.example.test/realms/example/login-actions/authenticate?session_code=x"
 KC = {"realm": "example", "action": URL, "resources": "/resources/x"}
@@ -54,6 +55,28 @@ def test_keycloak_otp_page_and_devices(otp_field: str) -> None:
     assert [radio.value for radio in radios] == ["cred-0", "cred-1"]
     assert [page.label_of(radio.id or "") for radio in radios] == ["Phone", "Tablet"]
     assert not _webauthn(page)
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("theme", ["v1", "v2"])
+def test_keycloak_required_action_pages_are_blocked_before_the_code_page(
+    action: str, theme: str
+) -> None:
+    html = action_page(action, **KC, theme=theme, locale="en", secret="JBSWY3DPEHPK3PXP")
+    page = Page(html, URL)
+    blocked = [item.name for item in KEYCLOAK.blocked if item.matches(page)]
+    assert len(blocked) == 1
+    assert "required action" in blocked[0]
+
+
+def test_keycloak_login_and_code_pages_are_no_required_action() -> None:
+    pages = [
+        kc.login_page(**KC, theme="v2", locale="en", username="", field_error=None),
+        kc_mfa.otp_page(**KC, theme="v1", locale="en", otp_field="totp", devices=[]),
+    ]
+    for html in pages:
+        page = Page(html, URL)
+        assert not [item for item in KEYCLOAK.blocked if item.matches(page)]
 
 
 def test_keycloak_webauthn_page_is_blocked() -> None:
