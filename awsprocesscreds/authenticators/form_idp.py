@@ -9,7 +9,8 @@ IdP's error text when its login page comes back. A provider is a description
 (``FormIdp``): how to recognise its pages, which fields take the username, password
 and code, where its error text sits, which pages it answers by itself, which it asks
 the person (codes, choices, approvals polled or re-posted, consent) and which only a
-browser can. The walk itself is ``form_walk.FormWalk``.
+browser can. The walk itself is ``form_walk.FormWalk``; its wait for an approval,
+``form_approval``.
 """
 
 from __future__ import annotations

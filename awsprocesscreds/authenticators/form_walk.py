@@ -13,24 +13,11 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from awsprocesscreds.authenticators.form_description import Approval, Choice, Consent
-from awsprocesscreds.errors import (
-    AuthenticationError,
-    ConsentRefused,
-    IdpResponseError,
-    MfaError,
-)
+from awsprocesscreds.authenticators.form_approval import approve
+from awsprocesscreds.authenticators.form_description import Choice, Consent
+from awsprocesscreds.errors import AuthenticationError, ConsentRefused, IdpResponseError, MfaError
 from awsprocesscreds.forms import Form, Page
-from awsprocesscreds.interaction import (
-    MFA_CODE,
-    PASSWORD,
-    Choose,
-    Flow,
-    Notify,
-    Prompt,
-    Wait,
-    polls_within,
-)
+from awsprocesscreds.interaction import MFA_CODE, PASSWORD, Choose, Flow, Notify, Prompt
 from awsprocesscreds.page_guard import PageGuard, page_name
 
 if TYPE_CHECKING:
@@ -137,7 +124,9 @@ class FormWalk:
         for approval in idp.approvals:
             form = approval.matches(page)
             if form is not None:
-                return (yield from self._approve(page, form, approval))
+                self.second_factor = True
+                log.debug("%s: waiting for an approval", idp.name)
+                return (yield from approve(auth, page, form, approval))
         if idp.consent is not None:
             form = idp.consent.matches(page)
             if form is not None:
@@ -227,42 +216,6 @@ class FormWalk:
         log.debug("%s: option %d of %d chosen", self.idp.name, index + 1, len(options))
         return self.auth.submit(form, {choice.field: options[index][0]})
 
-    def _approve(self, page: Page, form: Form, approval: Approval) -> Flow[Page]:
-        context = self.auth.context
-        name = approval.name(page) if approval.name is not None else self.idp.name
-        self._refused(page, name)
-        text, number = approval.instructions(page)
-        log.debug("%s is waiting for approval", name)
-        yield Notify(text, highlight=number)
-        self.second_factor = True
-        deadline = context.monotonic() + context.mfa_timeout
-        for _ in range(polls_within(context.mfa_timeout, approval.interval)):
-            yield Wait(approval.interval)
-            if approval.poll is None:
-                answer = self.auth.fetch(form.method, form.action, _fields(form, approval.repost))
-                waiting = approval.matches(answer)
-                if waiting is None:
-                    return answer
-                self._refused(answer, name)
-                form = waiting
-            else:
-                outcome = approval.poll(context.session, page)
-                if outcome == "done":
-                    return self.auth.submit(form, {})
-                if outcome != "wait":
-                    raise MfaError(f"{self.idp.name}: {outcome}")
-            if context.monotonic() >= deadline:
-                break
-        raise MfaError(
-            f"the {name} approval did not arrive within {context.mfa_timeout:g} s; "
-            "try again, or raise --mfa-timeout"
-        )
-
-    def _refused(self, page: Page, name: str) -> None:
-        error = self.idp.error_text(page)
-        if error:
-            raise MfaError(f"{name} did not approve the login: {error}")
-
     def _consent(self, page: Page, form: Form, consent: Consent) -> Flow[Page]:
         what = consent.describe(form)
         listed = f" ({what})" if what else ""
@@ -289,12 +242,6 @@ _ON_A_TERMINAL = ""
 def _origin(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     return parts.scheme.lower(), parts.netloc.lower()
-
-
-def _fields(form: Form, names: tuple[str, ...]) -> dict[str, str]:
-    """The values ``form`` was served with for ``names`` (those it has)."""
-    found = (form.field(name) for name in names)
-    return {field.name: field.value for field in found if field is not None}
 
 
 def _has_password(form: Form) -> bool:
