@@ -167,6 +167,7 @@ class FormWalk:
         username_field = idp.username.find(form, ("text", "email")) or _typed(form, "text")
         if password_field is None:
             raise IdpResponseError(f"{idp.name}'s login form has no password field")
+        log.debug("login form %s picked", form.id or form.name or "(unnamed)")
         password = yield Prompt(f"Password for {self.auth.context.username}: ", kind=PASSWORD)
         values = {password_field: str(password), **idp.submit_values}
         if username_field is not None:
