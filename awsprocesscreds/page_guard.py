@@ -40,6 +40,11 @@ class PageGuard:
                 f"sign-in; the last was {name}"
             )
 
+    def forget_last(self) -> None:
+        """Let the next page repeat the last one: the person answered it anew (another
+        one-time code), so seeing it again is no loop. The count still applies."""
+        self._last = None
+
 
 def page_name(page: Page) -> str:
     """How an error names a page without a better name: its title, else its address."""

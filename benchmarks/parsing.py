@@ -1,5 +1,5 @@
 """Hostile pages: how long reading each of ``tests.emulators.hostile.hostile_pages()``
-takes (``forms.Page``, then AD FS's classification and Okta's SAMLResponse lookup).
+takes (``forms.Page``, then AD FS's page recognisers and Okta's SAMLResponse lookup).
 
 Contract: :func:`measure_parsing` runs each page in a child process of ``python`` (the
 interpreter of our installed command) with a hard time limit, so a parser that goes
@@ -25,7 +25,8 @@ _CHILD = """
 import json, sys, time
 sys.path.append(sys.argv[1])  # after site-packages: the installed package wins
 from tests.emulators.hostile import hostile_pages
-from awsprocesscreds.authenticators.adfs_pages import classify
+from awsprocesscreds.authenticators.adfs import ADFS
+from awsprocesscreds.authenticators.adfs_pages import adapter_form
 from awsprocesscreds.errors import IdpResponseError
 from awsprocesscreds.forms import Page
 
@@ -33,7 +34,8 @@ html = hostile_pages()[sys.argv[2]]
 started = time.perf_counter()
 try:
     page = Page(html, "https://idp.example.com/adfs/ls/")
-    classify(page)
+    adapter_form(page)
+    ADFS.error_text(page)
     page.input_value("SAMLResponse")
     any(form.field_of_type("password") for form in page.forms)
     outcome = "parsed"

@@ -248,7 +248,7 @@ def _parsing_section(parsing: dict[str, dict[str, Any]] | None) -> list[str]:
     if not parsing:
         return ["Hostile pages: not measured"]
     parts = [
-        "Hostile pages (5 MiB each; forms.Page + AD FS classify + Okta lookup, one child each):"
+        "Hostile pages (5 MiB each; forms.Page + AD FS recognisers + Okta lookup, one child each):"
     ]
     for name, row in sorted(parsing.items()):
         seconds = "" if row["seconds"] is None else f"{row['seconds']:.2f} s, "

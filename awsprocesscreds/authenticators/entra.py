@@ -6,7 +6,8 @@ is classified (``entra_pages``): Entra's own pages by their ``$Config`` (sign-in
 "stay signed in?", security-info registration, second factor, errors), and the steps
 between services as a browser would take them (auto-posting hidden forms, a portal
 script that sends the browser to a SAMLRequest URL). Users of federated domains sign
-in at their AD FS (``adfs.AdfsSignIn``), whose WS-Federation form brings them back.
+in at their AD FS (``adfs``, walked by the form engine up to the WS-Federation form
+that brings them back).
 
 Two entry points: the tenant's SAML endpoint (``https://HOST/<tenant>/saml2``), to
 which we send our own AuthnRequest for the application ``--entity-id``; or any other
@@ -15,11 +16,12 @@ URL, such as the application's User access URL, which is opened and followed.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from urllib.parse import urlsplit
 
 from awsprocesscreds.answers import dig, text
-from awsprocesscreds.authenticators.adfs import AdfsSignIn
+from awsprocesscreds.authenticators.adfs import ADFS, AdfsAuthenticator
 from awsprocesscreds.authenticators.base import Authenticator
 from awsprocesscreds.authenticators.entra_api import EntraClient, PageWalk, page_name
 from awsprocesscreds.authenticators.entra_errors import error_for, unknown_page
@@ -206,9 +208,7 @@ class EntraAuthenticator(Authenticator):
         federation = text(dig(answer, "Credentials", "FederationRedirectUrl"))
         if federation:
             log.debug("federated domain: signing in at %s", urlsplit(federation).netloc)
-            adfs = AdfsSignIn(context, _FEDERATED_HINT)
-            _, page = yield from adfs.run(adfs.fetch("GET", federation, None))
-            return page
+            return (yield from _FederatedAdfs(context).run_to_exit(federation))
         password = yield Prompt(f"Password for {context.username}: ", kind=PASSWORD)
         fields = _flow_fields(config, flow_token=text(answer.get("FlowToken")))
         fields |= {
@@ -219,6 +219,12 @@ class EntraAuthenticator(Authenticator):
             "LoginOptions": "3",
         }
         return client.post_form(_required(config.url("urlPost"), "ConvergedSignIn"), fields)
+
+
+class _FederatedAdfs(AdfsAuthenticator):
+    """The AD FS of a federated domain, reached from Entra ID: its errors say so."""
+
+    idp = dataclasses.replace(ADFS, hint=_FEDERATED_HINT)
 
 
 def _by_itself(client: EntraClient, state: EntraPage) -> Page | None:

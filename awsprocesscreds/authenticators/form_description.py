@@ -46,11 +46,18 @@ class Step:
 
 @dataclass(frozen=True)
 class Blocked:
-    """A page only a browser can answer: ``message`` says what to do."""
+    """A page only a browser can answer: ``name`` says what it asks for (``{!r}`` in
+    it filled with what ``detail`` reads from the page, such as the adapter it names),
+    ``message`` what to do."""
 
     name: str
     matches: Callable[[Page], bool]
     message: str
+    detail: Callable[[Page], str] | None = None
+
+    def what(self, page: Page) -> str:
+        """What ``page`` asks for, in the words of ``name``."""
+        return self.name if self.detail is None else self.name.format(self.detail(page))
 
 
 @dataclass(frozen=True)
@@ -81,13 +88,29 @@ class Choice:
 class Approval:
     """A page waiting for an approval elsewhere (a push to a phone): shown to the
     person with ``instructions`` (text, and a number to match or None), then polled
-    every ``interval`` seconds through ``poll``, which answers "wait", "done" or why
-    it failed; when done, the form ``matches`` found is submitted."""
+    every ``interval`` seconds, one of two ways:
+
+    - ``poll`` answers "wait", "done" or why it failed; when done, the form
+      ``matches`` found is submitted (PingID: a status URL beside the page);
+    - ``repost`` names fields of that form: they alone are posted again, and the
+      answer is read. While it is this approval's page again the wait goes on; any
+      other page is the next page of the walk (AD FS's Azure MFA).
+
+    An approval page that shows the IdP's error text was refused. ``name`` is what
+    errors call the approval (the adapter the page names, say); by default the IdP.
+    Raises ValueError unless exactly one of ``poll`` and ``repost`` is given.
+    """
 
     matches: Callable[[Page], Form | None]
     instructions: Callable[[Page], tuple[str, str | None]]
-    poll: Callable[[requests.Session, Page], str]
+    poll: Callable[[requests.Session, Page], str] | None = None
+    repost: tuple[str, ...] = ()
     interval: float = 3.0
+    name: Callable[[Page], str] | None = None
+
+    def __post_init__(self) -> None:
+        if (self.poll is None) == (not self.repost):
+            raise ValueError("an Approval polls either through poll or by repost, not both")
 
 
 @dataclass(frozen=True)
@@ -112,6 +135,11 @@ class FormIdp:
     blocked: tuple[Blocked, ...] = ()
     #: What the unknown-page error suggests checking.
     hint: str = "check the entry URL (-e)"
+    #: The errors after too many refused codes, and for the login page shown again
+    #: after a second factor (``{idp}``: ``name``; ``{count}``: the codes refused);
+    #: the IdP's error text follows either.
+    code_refused: str = "{idp} refused the one-time code {count} times"
+    second_factor_refused: str = "{idp} asked for the password again after the second factor"
 
     def error_text(self, page: Page) -> str | None:
         for element_id in self.error_ids:
