@@ -11,6 +11,7 @@ a sign-in.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from http.cookiejar import CookieJar
 
 from awsprocesscreds import __version__
@@ -22,13 +23,23 @@ IDP_CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 USER_AGENT = f"awsprocesscreds/{__version__}"
 
 
+@dataclass(frozen=True)
+class KeptAnswer:
+    """What the GET with a kept session found: the SAMLResponse, or none; and whether
+    the page goes on by itself (a form a browser posts without the person, on a page
+    that asks nothing), where a provider's own ``resume`` may get further."""
+
+    assertion: str | None
+    goes_on: bool = False
+
+
 def resume_at_entry(
     endpoint: str, cookies: CookieJar, env: Mapping[str, str], timeout: float
-) -> str | None:
-    """The SAMLResponse the IdP answers ``endpoint`` with, given ``cookies``; None when
-    it answers anything else (a login page: the session is over). Raises
-    NetworkError when the IdP cannot be reached, ConfigurationError for a non-https
-    endpoint or redirect."""
+) -> KeptAnswer:
+    """What the IdP answers ``endpoint`` with, given ``cookies``: its SAMLResponse while
+    the session lives; none for anything else (a login page: the session is over).
+    Raises NetworkError when the IdP cannot be reached, ConfigurationError for a
+    non-https endpoint or redirect."""
     client = Client(
         env,
         IDP_CA_BUNDLE_VARIABLES,
@@ -38,6 +49,10 @@ def resume_at_entry(
     )
     answer = client.send("GET", endpoint, cookies=cookies, headers={"User-Agent": USER_AGENT})
     if answer.status >= 400:
-        return None
-    value = Page(answer.text(), answer.url).input_value("SAMLResponse")
-    return (value or "").strip() or None
+        return KeptAnswer(None)
+    page = Page(answer.text(), answer.url)
+    value = (page.input_value("SAMLResponse") or "").strip()
+    if value:
+        return KeptAnswer(value)
+    asks = any(form.field_of_type("password") for form in page.forms)
+    return KeptAnswer(None, goes_on=not asks and page.auto_post_form() is not None)

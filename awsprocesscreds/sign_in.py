@@ -21,7 +21,7 @@ from awsprocesscreds.authenticators.base import Authenticator, LoginContext
 from awsprocesscreds.errors import IdpResponseError
 from awsprocesscreds.idp_sessions import SessionStore
 from awsprocesscreds.interaction import Interactor, run_flow
-from awsprocesscreds.kept_resume import resume_at_entry
+from awsprocesscreds.kept_resume import KeptAnswer, resume_at_entry
 from awsprocesscreds.registry import load_authenticator
 from awsprocesscreds.request import CredentialRequest
 
@@ -66,20 +66,26 @@ def _sign_in(
 ) -> str:
     """Sign in: first with the kept session, if there is one and the IdP still takes
     it; else from scratch, keeping the new session afterwards."""
-    own_resume = authenticator_class.resume is not Authenticator.resume
+    # A provider's own resume walks what one GET cannot (pages the IdP answers by itself).
+    walk_on = kept is not None and authenticator_class.resume is not Authenticator.resume
     url = authenticator_class.resume_url(request) if kept is not None else None
     if kept is not None and url:
         # One GET, sent with the standard library: all an hourly refresh costs while
         # the IdP knows the session (see kept_resume); requests is not even imported.
         jar = CookieJar()
-        resumed = _try_kept(
-            *kept,
-            jar,
-            lambda: resume_at_entry(url, jar, env, request.timeout),
-            forget=not own_resume,
-        )
+        answers: list[KeptAnswer] = []
+
+        def at_entry() -> str | None:
+            answers.append(resume_at_entry(url, jar, env, request.timeout))
+            return answers[-1].assertion
+
+        resumed = _try_kept(*kept, jar, at_entry)
         if resumed:
             return resumed
+        # A login page ends it: walking on would only fetch that page again.
+        walk_on = walk_on and any(answer.goes_on for answer in answers)
+        if not walk_on:
+            _forget(*kept)
     from awsprocesscreds.http import IdpSession  # what a sign-in costs, not a refresh
 
     with IdpSession(read_timeout=request.timeout) as session:
@@ -95,15 +101,14 @@ def _sign_in(
             open_browser=None if request.no_browser else _open_browser,
         )
         authenticator = authenticator_class(context)
-        if kept is not None and own_resume:
+        if kept is not None and walk_on:
             resumed = _try_kept(
-                *kept,
-                session.cookies,
-                lambda: run_flow(authenticator.resume(), interactor),
-                forget=True,
+                *kept, session.cookies, lambda: run_flow(authenticator.resume(), interactor)
             )
             if resumed:
                 return resumed
+            _forget(*kept)
+            session.cookies.clear()
         assertion = run_flow(authenticator.authenticate(), interactor)
         if kept is not None:
             store, idp = kept
@@ -116,12 +121,9 @@ def _try_kept(
     idp: tuple[str, str, str],
     cookies: CookieJar,
     resume: Callable[[], str | None],
-    *,
-    forget: bool,
 ) -> str | None:
     """The assertion ``resume`` gets with the kept session of ``idp`` loaded into
-    ``cookies``; None when there is none or the IdP does not take it (then, with
-    ``forget``, the kept session is forgotten and ``cookies`` emptied)."""
+    ``cookies``; None when there is none or the IdP does not take it."""
     if not store.load(*idp, cookies):
         return None
     try:
@@ -134,11 +136,12 @@ def _try_kept(
     if resumed:
         log.debug("signed in with the kept IdP session")
         return resumed
-    if forget:
-        log.debug("the IdP did not take the kept session; signing in")
-        store.delete(*idp)
-        cookies.clear()
     return None
+
+
+def _forget(store: SessionStore, idp: tuple[str, str, str]) -> None:
+    if store.delete(*idp):
+        log.debug("the IdP did not take the kept session; signing in")
 
 
 def _open_browser(url: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -16,6 +17,7 @@ from tests.conftest import PASSWORD, USER
 from tests.emulators import AdfsEmulator, OktaEmulator, TestTls
 from tests.emulators.aws import StsEmulator
 from tests.emulators.entra import EntraEmulator
+from tests.emulators.keycloak import KeycloakEmulator
 from tests.emulators.okta_idx import OktaIdxEmulator
 
 DEV = ("arn:aws:iam::123456789012:role/Dev", "arn:aws:iam::123456789012:saml-provider/IdP")
@@ -194,3 +196,29 @@ def test_the_kept_session_file_holds_cookies_only_in_private(
     assert PASSWORD not in text
     assert run.credentials()["SecretAccessKey"] not in text
     assert "ESTSAUTH" in text
+
+
+@pytest.mark.parametrize("kind", ["adfs", "keycloak"])
+def test_a_revoked_session_costs_one_extra_get_not_two(
+    tls: TestTls, sts_lite: tuple[StsEmulator, dict[str, str]], tmp_path: Path, kind: str
+) -> None:
+    """The GET with the kept session lands on the login page: the sign-in starts from
+    there at once, without the provider's own resume fetching that page again."""
+    _, env = sts_lite
+    idp: AdfsEmulator | KeycloakEmulator = (
+        AdfsEmulator(tls, roles=ROLES) if kind == "adfs" else KeycloakEmulator(tls, roles=ROLES)
+    )
+    with idp:
+        url = idp.entry_url
+        entry = urlsplit(url).path
+        first = run_cli(args_of(kind, url, PROFILES[0]), env, tmp_path, [(PROMPT, PASSWORD)])
+        idp.revoke_sessions()
+        seen = len(idp.requests_seen)
+        again = run_cli(args_of(kind, url, PROFILES[2]), env, tmp_path, [(PROMPT, PASSWORD)])
+        gets = [
+            path for method, path in idp.requests_seen[seen:] if (method, path) == ("GET", entry)
+        ]
+        assert idp.sign_ins == 2
+    assert first.code == 0, first.stderr
+    assert again.code == 0, again.stderr
+    assert len(gets) == 2  # the kept session's GET, then the sign-in's
