@@ -21,7 +21,6 @@ Network failures become NetworkError with a cause that never quotes the URL.
 
 from __future__ import annotations
 
-import base64
 import http.client
 import importlib.util
 import logging
@@ -31,9 +30,10 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from http.cookiejar import CookieJar
-from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 from awsprocesscreds.bodies import decoded
+from awsprocesscreds.connections import Connections
 from awsprocesscreds.deadline import DeadlineContext, deadline_context
 from awsprocesscreds.errors import ConfigurationError, NetworkError, Unreachable
 from awsprocesscreds.urls import host_of, redact_url, require_https
@@ -87,7 +87,7 @@ class Client:
         ``https_only``, redirects included) or an unreadable CA bundle."""
         self._check(url)
         context = self._tls()
-        connections = _Connections(self.env, context, self.timeout)
+        connections = Connections(self.env, context, self.timeout)
         try:
             with context.deadline_in(self.timeout):
                 answer = self._exchange(
@@ -108,7 +108,7 @@ class Client:
 
     def _exchange(
         self,
-        connections: _Connections,
+        connections: Connections,
         method: str,
         url: str,
         *,
@@ -125,8 +125,19 @@ class Client:
             if body is not None:
                 sent["Content-Length"] = str(len(body))
             connection, target = connections.open(url)
-            connection.request(method, target, body=body, headers=sent)
-            response = connection.getresponse()
+            reused = connection.sock is not None
+            try:
+                connection.request(method, target, body=body, headers=sent)
+                response = connection.getresponse()
+            except _STALE as exc:
+                # A server may close a kept-alive connection between two requests:
+                # an idempotent request goes once more, on a fresh connection.
+                if not reused or method not in ("GET", "HEAD"):
+                    raise
+                log.debug("the connection was closed (%s); connecting again", type(exc).__name__)
+                connection.close()
+                connection.request(method, target, body=body, headers=sent)
+                response = connection.getresponse()
             content = response.read(self.max_body + 1)
             if len(content) > self.max_body:
                 raise _TooLarge(host_of(url), self.max_body)
@@ -194,6 +205,8 @@ def certifi_bundle() -> str | None:
 
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+#: What reusing a connection the server closed meanwhile raises.
+_STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 
 
 class _TooLarge(OSError):
@@ -201,74 +214,6 @@ class _TooLarge(OSError):
         super().__init__(host)
         self.host = host
         self.limit = limit
-
-
-class _Connections:
-    """One connection per origin, kept open across redirects; through the proxy of
-    ``env`` unless ``no_proxy`` names the host (as requests reads them: lower case
-    first, then upper case, then ``all_proxy``)."""
-
-    def __init__(self, env: Mapping[str, str], context: ssl.SSLContext, timeout: float) -> None:
-        self.env = env
-        self.context = context
-        self.timeout = timeout
-        self.open_ones: dict[str, http.client.HTTPConnection] = {}
-
-    def open(self, url: str) -> tuple[http.client.HTTPConnection, str]:
-        """The connection for ``url``'s origin, and the request target to send."""
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        host, port = parts.hostname or "", parts.port or (443 if scheme == "https" else 80)
-        target = urlunsplit(("", "", parts.path or "/", parts.query, ""))
-        proxy = self._proxy(scheme, host)
-        origin = f"{scheme}://{host}:{port}"
-        connection = self.open_ones.get(origin)
-        if connection is None:
-            connection = self._connect(scheme, host, port, proxy)
-            self.open_ones[origin] = connection
-        if proxy is not None and scheme == "http":
-            target = urlunsplit((scheme, f"{host}:{port}", parts.path or "/", parts.query, ""))
-        return connection, target
-
-    def close(self) -> None:
-        for connection in self.open_ones.values():
-            connection.close()
-
-    def _connect(
-        self, scheme: str, host: str, port: int, proxy: str | None
-    ) -> http.client.HTTPConnection:
-        if proxy is None:
-            if scheme == "https":
-                return http.client.HTTPSConnection(
-                    host, port, timeout=self.timeout, context=self.context
-                )
-            return http.client.HTTPConnection(host, port, timeout=self.timeout)
-        via = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
-        proxy_host, proxy_port = via.hostname or "", via.port or 8080
-        if scheme == "http":
-            return http.client.HTTPConnection(proxy_host, proxy_port, timeout=self.timeout)
-        connection = http.client.HTTPSConnection(
-            proxy_host, proxy_port, timeout=self.timeout, context=self.context
-        )
-        tunnel_headers = {}
-        if via.username is not None:
-            user_pass = f"{unquote(via.username)}:{unquote(via.password or '')}"
-            token = base64.b64encode(user_pass.encode("utf-8")).decode("ascii")
-            tunnel_headers["Proxy-Authorization"] = f"Basic {token}"
-        connection.set_tunnel(host, port, headers=tunnel_headers)
-        return connection
-
-    def _proxy(self, scheme: str, host: str) -> str | None:
-        env = self.env
-        no_proxy = env.get("no_proxy") or env.get("NO_PROXY") or ""
-        # Typeshed lacks proxy_bypass_environment; urllib has had it since 3.3.
-        bypass = getattr(urllib.request, "proxy_bypass_environment")  # noqa: B009
-        if no_proxy and bypass(host, {"no": no_proxy}):
-            return None
-        for name in (f"{scheme}_proxy", f"{scheme.upper()}_PROXY", "all_proxy", "ALL_PROXY"):
-            if env.get(name):
-                return env[name]
-        return None
 
 
 def reason_of(exc: BaseException) -> str:

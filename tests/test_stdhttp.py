@@ -6,6 +6,8 @@ without the URL's query."""
 
 from __future__ import annotations
 
+import socket
+import threading
 from collections.abc import Iterator
 from http.cookiejar import CookieJar
 from pathlib import Path
@@ -152,3 +154,35 @@ def test_a_refused_connection_is_unreachable_and_names_no_query() -> None:
     with pytest.raises(Unreachable) as caught:
         client({}).send("POST", "http://127.0.0.1:9/?token=secret", body=b"x")
     assert str(caught.value) == "cannot connect to 127.0.0.1:9: connection refused"
+
+
+def test_a_kept_alive_connection_the_server_closed_is_opened_again(tls: TestTls) -> None:
+    """The server answers the redirect and then closes the connection without saying
+    so: the GET of the redirect's target goes once more on a fresh connection."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    served: list[bytes] = []
+
+    def serve() -> None:
+        context = tls.server_context()
+        for answer in (
+            b"HTTP/1.1 302 Found\r\nLocation: /page\r\nContent-Length: 0\r\n\r\n",
+            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+        ):
+            raw, _ = listener.accept()
+            with context.wrap_socket(raw, server_side=True) as connection:
+                connection.settimeout(5)
+                served.append(connection.recv(65536).split(b"\r\n", 1)[0])
+                connection.sendall(answer)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        answer = client({"AWS_CA_BUNDLE": str(tls.ca_file)}).send(
+            "GET", f"https://127.0.0.1:{port}/hop"
+        )
+    finally:
+        thread.join(10)
+        listener.close()
+    assert (answer.status, answer.body) == (200, b"ok")
+    assert served == [b"GET /hop HTTP/1.1", b"GET /page HTTP/1.1"]
