@@ -170,19 +170,6 @@ def test_keycloak_required_actions_are_left_to_a_browser(
     assert prompts(run.screen) == 1
 
 
-def test_keycloak_kept_session_signs_the_next_profile_in(
-    tls: TestTls, env: dict[str, str], tmp_path: Path
-) -> None:
-    with KeycloakEmulator(tls, otp_devices=["Phone"]) as idp:
-        first = run_cli(keycloak(idp), env, tmp_path, [PASSWORD_PROMPT, (CODE, "123456")])
-        second = run_cli(keycloak(idp, "--duration", "1800"), env, tmp_path)
-        assert idp.sign_ins == 1
-        assert idp.session_reuses == 1
-    assert first.code == 0, first.stderr
-    assert second.code == 0, second.stderr
-    assert prompts(second.screen) == 0
-
-
 def test_keycloak_through_botocore(
     tls: TestTls, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -269,22 +256,6 @@ def test_shibboleth_through_botocore(
         arn = through_botocore(shibboleth(idp, "-a", ROLE_ARN), env, monkeypatch)
         assert ":assumed-role/Dev/" in arn
         assert idp.logins == 1
-
-
-def test_shibboleth_kept_session_signs_the_next_profile_in(
-    tls: TestTls, env: dict[str, str], tmp_path: Path
-) -> None:
-    with ShibbolethEmulator(tls) as idp:
-        first = run_cli(shibboleth(idp), env, tmp_path, [PASSWORD_PROMPT])
-        second = run_cli(shibboleth(idp, "--duration", "1800"), env, tmp_path)
-        assert idp.sign_ins == 1
-        assert idp.session_reuses == 1
-    assert first.code == 0, first.stderr
-    assert second.code == 0, second.stderr
-    assert prompts(second.screen) == 0
-
-
-# --- Shibboleth ECP --------------------------------------------------------------------------
 
 
 def test_shibboleth_ecp_signs_in_with_one_soap_request(

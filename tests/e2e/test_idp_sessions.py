@@ -1,7 +1,8 @@
 """One sign-in per working day: five profiles (three roles in two accounts) at one IdP
 share the IdP session the first sign-in kept, run one after another or all at once,
-for every built-in provider; a revoked session costs one normal sign-in; with
---no-idp-session every profile signs in."""
+for every built-in provider with a browser session (all but Shibboleth's ECP); a
+revoked session costs one normal sign-in; with --no-idp-session every profile signs
+in."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from tests.emulators.aws import StsEmulator
 from tests.emulators.entra import EntraEmulator
 from tests.emulators.keycloak import KeycloakEmulator
 from tests.emulators.okta_idx import OktaIdxEmulator
+from tests.emulators.pingfed import PingFedEmulator
+from tests.emulators.shibboleth import ShibbolethEmulator
 
 DEV = ("arn:aws:iam::123456789012:role/Dev", "arn:aws:iam::123456789012:saml-provider/IdP")
 AUDIT = ("arn:aws:iam::123456789012:role/Audit", "arn:aws:iam::123456789012:saml-provider/IdP")
@@ -58,6 +61,21 @@ IDPS: dict[str, tuple[str, Factory, Callable[[Any], str]]] = {
         "entra",
         lambda tls: EntraEmulator(tls, roles=ROLES, mfa=["PhoneAppNotification"]),
         lambda idp: idp.tenant_saml_url,
+    ),
+    "keycloak": (
+        "keycloak",
+        lambda tls: KeycloakEmulator(tls, roles=ROLES),
+        lambda idp: idp.entry_url,
+    ),
+    "shibboleth": (
+        "shibboleth",
+        lambda tls: ShibbolethEmulator(tls, roles=ROLES),
+        lambda idp: idp.entry_url,
+    ),
+    "pingfed": (
+        "pingfed",
+        lambda tls: PingFedEmulator(tls, roles=ROLES),
+        lambda idp: idp.entry_url,
     ),
 }
 
