@@ -191,6 +191,10 @@ class Client:
                 f"{host} did not answer within {self.timeout:g} s; try again later "
                 "or raise --timeout"
             )
+        if isinstance(exc, http.client.HTTPException) and not isinstance(exc, ConnectionError):
+            # A status line or headers that are not HTTP (or too long): an answer came,
+            # so sending the same request again would get the same.
+            return NetworkError(f"{host} answered something that is not HTTP ({reason_of(exc)})")
         return Unreachable(f"cannot connect to {host}: {reason_of(exc)}")
 
 

@@ -186,3 +186,49 @@ def test_a_kept_alive_connection_the_server_closed_is_opened_again(tls: TestTls)
         listener.close()
     assert (answer.status, answer.body) == (200, b"ok")
     assert served == [b"GET /hop HTTP/1.1", b"GET /page HTTP/1.1"]
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        b"SSH-2.0-OpenSSH_9.6\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\n" + b"X-Long: " + b"a" * 70_000 + b"\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-%d: 1\r\n" % n for n in range(200)) + b"\r\n",
+    ],
+    ids=["not-http", "long-header", "many-headers"],
+)
+def test_an_answer_that_is_not_http_is_one_line_and_not_tried_again(
+    tls: TestTls, garbage: bytes
+) -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    accepted: list[int] = []
+
+    def serve() -> None:
+        listener.settimeout(1)
+        context = tls.server_context()
+        for _ in range(2):  # a second connection would be a retry
+            try:
+                raw, _ = listener.accept()
+            except TimeoutError:
+                return
+            accepted.append(1)
+            with context.wrap_socket(raw, server_side=True) as connection:
+                connection.settimeout(5)
+                connection.recv(65536)
+                connection.sendall(garbage)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(NetworkError) as caught:
+            client({"AWS_CA_BUNDLE": str(tls.ca_file)}).send(
+                "GET", f"https://127.0.0.1:{port}/?token=secret"
+            )
+    finally:
+        thread.join(10)
+        listener.close()
+    assert not isinstance(caught.value, Unreachable)
+    assert str(caught.value).startswith(f"127.0.0.1:{port} answered something that is not HTTP")
+    assert "secret" not in str(caught.value)
+    assert accepted == [1]
