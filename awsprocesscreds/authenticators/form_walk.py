@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from awsprocesscreds.authenticators.form_approval import approve
 from awsprocesscreds.authenticators.form_description import Choice, Consent
@@ -19,6 +18,7 @@ from awsprocesscreds.errors import AuthenticationError, ConsentRefused, IdpRespo
 from awsprocesscreds.forms import Form, Page
 from awsprocesscreds.interaction import MFA_CODE, PASSWORD, Choose, Flow, Notify, Prompt
 from awsprocesscreds.page_guard import PageGuard, page_name
+from awsprocesscreds.urls import origin as _origin
 
 if TYPE_CHECKING:
     from awsprocesscreds.authenticators.form_idp import FormAuthenticator
@@ -238,11 +238,6 @@ class FormWalk:
 _CODE_TYPES = ("text", "number", "tel")
 #: No advice beyond running on a terminal: no option answers these menus.
 _ON_A_TERMINAL = ""
-
-
-def _origin(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return parts.scheme.lower(), parts.netloc.lower()
 
 
 def _has_password(form: Form) -> bool:
