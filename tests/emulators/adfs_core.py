@@ -16,8 +16,8 @@ from urllib.parse import urlencode
 
 from tests.emulators import adfs_pages as pages
 from tests.emulators.messages import Response
-from tests.emulators.options import DEFAULT_PASSWORD, DEFAULT_USER, check_option
-from tests.emulators.saml import DEFAULT_ROLE, build_saml_response
+from tests.emulators.options import check_option
+from tests.emulators.saml import DEFAULT_ROLE
 from tests.emulators.server import Count
 from tests.emulators.sessions import Clock, IdpSession, SessionIdp
 from tests.emulators.tls import TestTls
@@ -90,10 +90,15 @@ class AdfsCore(SessionIdp):
         check_option("final_page", [final_page], FINAL_PAGES)
         check_option("mfa", [mfa], (None, *pages.MFA_METHODS))
         check_option("mfa_outcome", [mfa_outcome], MFA_OUTCOMES)
-        super().__init__(tls, session_lifetime=session_lifetime, clock=clock, hang=hang)
-        self.users = dict(users if users is not None else {DEFAULT_USER: DEFAULT_PASSWORD})
-        self.roles = list(roles)
-        self.session_duration = session_duration
+        super().__init__(
+            tls,
+            users=users,
+            roles=roles,
+            session_duration=session_duration,
+            session_lifetime=session_lifetime,
+            clock=clock,
+            hang=hang,
+        )
         self.kmsi = kmsi
         self.pair_order = pair_order
         self.variant = variant
@@ -167,10 +172,8 @@ class AdfsCore(SessionIdp):
             return Response.html(pages.signed_in_page())
         saml = ""
         if self.final_page == "saml":
-            saml = build_saml_response(
-                self.roles,
-                session_name=user,
-                session_duration=self.session_duration,
+            saml = self._saml_for(
+                user,
                 pair_order=self.pair_order,
             )
         return Response.html(pages.final_page(saml))

@@ -26,7 +26,7 @@ from tests.emulators.entra_flow import (
     error_text,
 )
 from tests.emulators.messages import Request, Response
-from tests.emulators.options import DEFAULT_PASSWORD, DEFAULT_USER, check_option
+from tests.emulators.options import check_option
 from tests.emulators.saml import AWS_SIGNIN_URL, DEFAULT_ROLE
 from tests.emulators.server import Count
 from tests.emulators.sessions import Clock, SessionIdp
@@ -128,10 +128,16 @@ class EntraCore(SessionIdp):
         check_option("layout", [layout], pages.LAYOUTS)
         if federated_domains and adfs is None:
             raise ValueError("federated_domains needs adfs")
-        super().__init__(tls, session_lifetime=session_lifetime, clock=clock, hang=hang)
-        given = users if users is not None else {DEFAULT_USER: DEFAULT_PASSWORD}
-        self.users = {name.lower(): password for name, password in given.items()}
-        self.roles, self.session_duration = list(roles), session_duration
+        super().__init__(
+            tls,
+            users=users,
+            roles=roles,
+            session_duration=session_duration,
+            session_lifetime=session_lifetime,
+            clock=clock,
+            hang=hang,
+        )
+        self.users = {name.lower(): password for name, password in self.users.items()}
         self.tenant, self.tenant_id, self.app_id = tenant, tenant_id, app_id
         self.entity_id, self.acs_url, self.form_action = entity_id, acs_url, form_action
         self.adfs = adfs

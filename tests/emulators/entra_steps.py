@@ -25,7 +25,6 @@ from tests.emulators.entra_flow import (
 )
 from tests.emulators.entra_saml import build_authn_request
 from tests.emulators.messages import Request, Response
-from tests.emulators.saml import build_saml_response
 from tests.emulators.sessions import IdpSession
 
 
@@ -124,10 +123,8 @@ class EntraSteps(EntraCore):
         if session is not None:
             self._served(session)
         self._bump("logins")
-        saml = build_saml_response(
-            self.roles,
-            session_name=user,
-            session_duration=self.session_duration,
+        saml = self._saml_for(
+            user,
             issuer=f"https://sts.windows.net/{self.tenant_id}/",
             prefixes=("samlp", "saml"),
         )

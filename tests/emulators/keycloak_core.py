@@ -5,7 +5,6 @@ the steps; `KeycloakEmulator` documents the options."""
 from __future__ import annotations
 
 import secrets
-import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -16,8 +15,8 @@ from tests.emulators import keycloak_pages as pages
 from tests.emulators.keycloak_actions import ACTIONS, action_page
 from tests.emulators.keycloak_texts import LOCALES, TEXTS
 from tests.emulators.messages import Response
-from tests.emulators.options import DEFAULT_PASSWORD, DEFAULT_USER, check_option
-from tests.emulators.saml import DEFAULT_ROLE, build_saml_response
+from tests.emulators.options import check_option
+from tests.emulators.saml import DEFAULT_ROLE
 from tests.emulators.server import Count
 from tests.emulators.sessions import Clock, SessionIdp
 from tests.emulators.tls import TestTls
@@ -84,11 +83,14 @@ class KeycloakCore(SessionIdp):
         check_option("otp_field", [otp_field], pages.OTP_FIELDS)
         check_option("required_action", [required_action or ACTIONS[0]], ACTIONS)
         super().__init__(
-            tls, session_lifetime=session_lifetime, clock=clock or time.time, hang=hang
+            tls,
+            users=users,
+            roles=roles,
+            session_duration=session_duration,
+            session_lifetime=session_lifetime,
+            clock=clock,
+            hang=hang,
         )
-        self.users = dict(users if users is not None else {DEFAULT_USER: DEFAULT_PASSWORD})
-        self.roles = list(roles)
-        self.session_duration = session_duration
         self.realm, self.client = realm, client
         self.prefix = "/auth" if auth_prefix else ""
         self.theme, self.locale = theme, locale
@@ -207,10 +209,8 @@ class KeycloakCore(SessionIdp):
 
     def _assertion(self, user: str) -> Response:
         self._bump("logins")
-        saml = build_saml_response(
-            self.roles,
-            session_name=user,
-            session_duration=self.session_duration,
+        saml = self._saml_for(
+            user,
             issuer=f"{self.url}{self.realm_path.rstrip('/')}",
         )
         return_url = f"{self.url}{self.authenticate_path}?{urlencode({'client_id': CLIENT_ID})}"

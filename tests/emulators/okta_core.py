@@ -21,8 +21,8 @@ from tests.emulators import okta_json as api
 from tests.emulators import okta_pages as pages
 from tests.emulators.messages import Request, Response
 from tests.emulators.okta_sessions import SESSION_LIFETIME, session_me, with_sid
-from tests.emulators.options import DEFAULT_PASSWORD, DEFAULT_USER, check_option
-from tests.emulators.saml import DEFAULT_ROLE, build_saml_response
+from tests.emulators.options import check_option
+from tests.emulators.saml import DEFAULT_ROLE
 from tests.emulators.sessions import Clock, SessionIdp
 from tests.emulators.tls import TestTls
 
@@ -89,10 +89,15 @@ class OktaCore(SessionIdp):
         check_option("factors_key", [factors_key], ("factors", "factor"))
         check_option("app_page", [app_page], ("saml", "login"))
         check_option("hostile", [hostile], (None, *okta_hostile.SHAPES))
-        super().__init__(tls, session_lifetime=session_lifetime, clock=clock, hang=hang)
-        self.users = dict(users if users is not None else {DEFAULT_USER: DEFAULT_PASSWORD})
-        self.roles = list(roles)
-        self.session_duration = session_duration
+        super().__init__(
+            tls,
+            users=users,
+            roles=roles,
+            session_duration=session_duration,
+            session_lifetime=session_lifetime,
+            clock=clock,
+            hang=hang,
+        )
         self.app_path = app_path
         self.user_status = dict(user_status or {})
         self.rate_limit = rate_limit
@@ -150,10 +155,8 @@ class OktaCore(SessionIdp):
         else:
             self._served(session)
             self._bump("logins")
-            saml = build_saml_response(
-                self.roles,
-                session_name=session.user,
-                session_duration=self.session_duration,
+            saml = self._saml_for(
+                session.user,
                 issuer="http://www.okta.com/exk1b2c3d4EXAMPLE",
                 prefixes=("saml2p", "saml2"),
             )

@@ -36,8 +36,8 @@ from tests.emulators.okta_idx_flow import PUSH_OUTCOMES, UNPERFORMABLE, IdxFlow,
 from tests.emulators.okta_idx_json import AUTHENTICATORS
 from tests.emulators.okta_idx_pages import activate_page, message_page, sign_in_page
 from tests.emulators.okta_sessions import SESSION_LIFETIME, session_me, with_sid
-from tests.emulators.options import DEFAULT_PASSWORD, DEFAULT_USER, check_option
-from tests.emulators.saml import DEFAULT_ROLE, build_saml_response
+from tests.emulators.options import DEFAULT_USER, check_option
+from tests.emulators.saml import DEFAULT_ROLE
 from tests.emulators.server import Count
 from tests.emulators.sessions import Clock, IdpSession, SessionIdp
 from tests.emulators.tls import TestTls
@@ -121,10 +121,15 @@ class OktaIdxEmulator(SessionIdp):
         match = APP_PATH.match(app_path)
         if match is None:
             raise ValueError(f"app_path: not an app embed link path: {app_path!r}")
-        super().__init__(tls, session_lifetime=session_lifetime, clock=clock, hang=hang)
-        self.users = dict(users if users is not None else {DEFAULT_USER: DEFAULT_PASSWORD})
-        self.roles = list(roles)
-        self.session_duration = session_duration
+        super().__init__(
+            tls,
+            users=users,
+            roles=roles,
+            session_duration=session_duration,
+            session_lifetime=session_lifetime,
+            clock=clock,
+            hang=hang,
+        )
         self.app_path = app_path
         self._app_id = match.group(1)
         self.authenticators = tuple(authenticators)
@@ -276,10 +281,8 @@ class OktaIdxEmulator(SessionIdp):
     def _saml_page(self, session: IdpSession) -> Response:
         self._served(session)
         self._bump("logins")
-        saml = build_saml_response(
-            self.roles,
-            session_name=session.user,
-            session_duration=self.session_duration,
+        saml = self._saml_for(
+            session.user,
             issuer=ISSUER,
             prefixes=("saml2p", "saml2"),
         )

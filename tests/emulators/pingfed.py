@@ -20,15 +20,14 @@ Flow (see the reference notes on PingFederate):
 from __future__ import annotations
 
 import secrets
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tests.emulators import pingfed_pages as pages
 from tests.emulators.messages import Request, Response
-from tests.emulators.options import DEFAULT_PASSWORD, DEFAULT_USER, check_option
+from tests.emulators.options import check_option
 from tests.emulators.pingfed_pingid import DEVICE_KINDS, SWIPE_OUTCOMES, PingIdSteps, PingIdTxn
-from tests.emulators.saml import DEFAULT_ROLE, build_saml_response
+from tests.emulators.saml import DEFAULT_ROLE
 from tests.emulators.server import Count
 from tests.emulators.sessions import Clock, SessionIdp
 from tests.emulators.tls import TestTls
@@ -96,11 +95,14 @@ class PingFedEmulator(PingIdSteps, SessionIdp):
         if swipe_polls < 0:
             raise ValueError(f"swipe_polls: must not be negative: {swipe_polls!r}")
         super().__init__(
-            tls, session_lifetime=session_lifetime, clock=clock or time.time, hang=hang
+            tls,
+            users=users,
+            roles=roles,
+            session_duration=session_duration,
+            session_lifetime=session_lifetime,
+            clock=clock,
+            hang=hang,
         )
-        self.users = dict(users if users is not None else {DEFAULT_USER: DEFAULT_PASSWORD})
-        self.roles = list(roles)
-        self.session_duration = session_duration
         self.pingid = list(pingid)
         self.number = number
         self.swipe_outcome = swipe_outcome
@@ -204,10 +206,8 @@ class PingFedEmulator(PingIdSteps, SessionIdp):
 
     def _assertion(self, user: str) -> Response:
         self._bump("logins")
-        saml = build_saml_response(
-            self.roles,
-            session_name=user,
-            session_duration=self.session_duration,
+        saml = self._saml_for(
+            user,
             issuer=f"{self.url}/idp",
         )
         return Response.html(pages.saml_page(saml))

@@ -13,9 +13,12 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from tests.emulators.options import DEFAULT_PASSWORD, DEFAULT_USER
+from tests.emulators.saml import build_saml_response
 from tests.emulators.server import Count, EmulatorServer
 from tests.emulators.tls import TestTls
 
@@ -115,12 +118,21 @@ class SessionIdp(EmulatorServer):
         self,
         tls: TestTls,
         *,
+        users: Mapping[str, str] | None,
+        roles: Sequence[tuple[str, str]],
+        session_duration: int | None,
         session_lifetime: float | None,
-        clock: Clock = time.time,
+        clock: Clock | None = None,
         hang: bool = False,
     ) -> None:
+        """The directory every emulator has: `users` (name -> password; None: the
+        default user), the `roles` its assertions grant and their `session_duration`
+        (None: no SessionDuration attribute)."""
         super().__init__(tls, hang=hang)
-        self._session_table = SessionTable(self._lock, session_lifetime, clock)
+        self.users = dict(users if users is not None else {DEFAULT_USER: DEFAULT_PASSWORD})
+        self.roles = list(roles)
+        self.session_duration = session_duration
+        self._session_table = SessionTable(self._lock, session_lifetime, clock or time.time)
 
     @property
     def session_lifetime(self) -> float | None:
@@ -130,6 +142,13 @@ class SessionIdp(EmulatorServer):
     def revoke_sessions(self) -> None:
         """End every session issued so far: their cookies get the sign-in page again."""
         self._session_table.revoke_all()
+
+    def _saml_for(self, user: str, **style: Any) -> str:
+        """The base64 SAMLResponse for `user` with the directory's roles and session
+        duration; `style` is the product's (issuer, prefixes, pair order)."""
+        return build_saml_response(
+            self.roles, session_name=user, session_duration=self.session_duration, **style
+        )
 
     def _sign_in(self, user: str, *, strong: bool = True) -> IdpSession:
         """A full sign-in of `user` completed: count it and make its session."""

@@ -7,15 +7,14 @@ SOAP exchange, no flow). shibboleth.py adds the browser flow of Spring Web Flow.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tests.emulators import shibboleth_ecp as ecp
 from tests.emulators import shibboleth_pages as pages
 from tests.emulators.messages import Request, Response
-from tests.emulators.options import DEFAULT_PASSWORD, DEFAULT_USER, check_option
-from tests.emulators.saml import AWS_SIGNIN_URL, DEFAULT_ROLE, build_saml_response
+from tests.emulators.options import DEFAULT_USER, check_option
+from tests.emulators.saml import AWS_SIGNIN_URL, DEFAULT_ROLE
 from tests.emulators.server import Count
 from tests.emulators.sessions import Clock, IdpSession, SessionIdp
 from tests.emulators.tls import TestTls
@@ -82,11 +81,14 @@ class ShibbolethCore(SessionIdp):
         check_option("version", [version], VERSIONS)
         check_option("account_status", (account_status or {}).values(), STATUSES)
         super().__init__(
-            tls, session_lifetime=session_lifetime, clock=clock or time.time, hang=hang
+            tls,
+            users=users,
+            roles=roles,
+            session_duration=session_duration,
+            session_lifetime=session_lifetime,
+            clock=clock,
+            hang=hang,
         )
-        self.users = dict(users if users is not None else {DEFAULT_USER: DEFAULT_PASSWORD})
-        self.roles = list(roles)
-        self.session_duration = session_duration
         self.version = version
         self.local_storage = local_storage
         self.consent = consent
@@ -130,10 +132,8 @@ class ShibbolethCore(SessionIdp):
         return [(name, known.get(name, "value")) for name in self.consent_attributes]
 
     def _assertion(self, user: str) -> str:
-        return build_saml_response(
-            self.roles,
-            session_name=user,
-            session_duration=self.session_duration,
+        return self._saml_for(
+            user,
             issuer=ISSUER,
             prefixes=("saml2p", "saml2"),
         )
