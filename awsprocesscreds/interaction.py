@@ -25,6 +25,9 @@ MFA_CODE = "mfa_code"
 #: A code sent by SMS, call or email: unknown before the run, so never preset.
 SENT_CODE = "sent_code"
 TEXT = "text"
+#: One-time codes a flow asks for before it gives up (each provider's refusal line
+#: names the count): the same for every provider.
+MAX_CODE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)

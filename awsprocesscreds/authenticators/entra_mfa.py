@@ -26,6 +26,7 @@ from awsprocesscreds.authenticators.entra_pages import Config, Proof
 from awsprocesscreds.errors import IdpResponseError, MfaError
 from awsprocesscreds.forms import Page
 from awsprocesscreds.interaction import (
+    MAX_CODE_ATTEMPTS,
     MFA_CODE,
     SENT_CODE,
     Flow,
@@ -37,7 +38,6 @@ from awsprocesscreds.interaction import (
 
 log = logging.getLogger(__name__)
 
-MAX_CODE_ATTEMPTS = 3
 #: ``--mfa-factor`` -> the Entra methods (``authMethodId``) it stands for.
 FACTOR_METHODS: dict[str, tuple[str, ...]] = {
     "push": ("PhoneAppNotification",),

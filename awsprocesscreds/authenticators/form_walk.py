@@ -16,7 +16,15 @@ from awsprocesscreds.authenticators.form_approval import approve
 from awsprocesscreds.authenticators.form_description import Choice, Consent
 from awsprocesscreds.errors import AuthenticationError, ConsentRefused, IdpResponseError, MfaError
 from awsprocesscreds.forms import Form, Page
-from awsprocesscreds.interaction import MFA_CODE, PASSWORD, Choose, Flow, Notify, Prompt
+from awsprocesscreds.interaction import (
+    MAX_CODE_ATTEMPTS,
+    MFA_CODE,
+    PASSWORD,
+    Choose,
+    Flow,
+    Notify,
+    Prompt,
+)
 from awsprocesscreds.page_guard import PageGuard, page_name
 from awsprocesscreds.urls import origin as _origin
 
@@ -24,8 +32,6 @@ if TYPE_CHECKING:
     from awsprocesscreds.authenticators.form_idp import FormAuthenticator
 
 log = logging.getLogger(__name__)
-
-MAX_CODE_ATTEMPTS = 3
 
 
 class FormWalk:

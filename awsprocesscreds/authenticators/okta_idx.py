@@ -28,6 +28,7 @@ from awsprocesscreds.errors import (
 )
 from awsprocesscreds.forms import Page
 from awsprocesscreds.interaction import (
+    MAX_CODE_ATTEMPTS,
     MFA_CODE,
     PASSWORD,
     SENT_CODE,
@@ -45,7 +46,6 @@ _IDX = "application/ion+json; okta-version=1.0.0"
 _HEADERS = {"Accept": _IDX, "Content-Type": _IDX}
 #: Documents one sign-in may go through, polls of a push not counted.
 MAX_STEPS = 30
-MAX_CODE_ATTEMPTS = 3
 #: Seconds between push polls when the document names none, and the range we accept.
 DEFAULT_REFRESH = 4.0
 MIN_REFRESH, MAX_REFRESH = 1.0, 15.0

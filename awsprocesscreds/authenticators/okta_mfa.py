@@ -15,6 +15,7 @@ from awsprocesscreds.answers import dig, text
 from awsprocesscreds.authenticators.okta_api import OktaApi, OktaApiError
 from awsprocesscreds.errors import IdpResponseError, MfaError
 from awsprocesscreds.interaction import (
+    MAX_CODE_ATTEMPTS,
     MFA_CODE,
     SENT_CODE,
     Choose,
@@ -41,7 +42,6 @@ _TOKEN_NAMES = {"RSA": "RSA SecurID", "SYMANTEC": "Symantec VIP", "YUBICO": "Yub
 #: Factors that are sent a code first (a first POST without passCode).
 _CHALLENGED = ("sms", "call", "email")
 _SENT_BY = {"sms": "SMS", "call": "voice call", "email": "email"}
-MAX_CODE_ATTEMPTS = 3
 POLL_INTERVAL = 2.0
 
 
