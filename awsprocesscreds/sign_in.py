@@ -73,17 +73,11 @@ def _sign_in(
         # One GET, sent with the standard library: all an hourly refresh costs while
         # the IdP knows the session (see kept_resume); requests is not even imported.
         jar = CookieJar()
-        answers: list[KeptAnswer] = []
-
-        def at_entry() -> str | None:
-            answers.append(resume_at_entry(url, jar, env, request.timeout))
-            return answers[-1].assertion
-
-        resumed = _try_kept(*kept, jar, at_entry)
-        if resumed:
-            return resumed
+        answer = _try_kept(*kept, jar, lambda: resume_at_entry(url, jar, env, request.timeout))
+        if answer.assertion:
+            return answer.assertion
         # A login page ends it: walking on would only fetch that page again.
-        walk_on = walk_on and any(answer.goes_on for answer in answers)
+        walk_on = walk_on and answer.goes_on
         if not walk_on:
             _forget(*kept)
     from awsprocesscreds.http import IdpSession  # what a sign-in costs, not a refresh
@@ -102,11 +96,13 @@ def _sign_in(
         )
         authenticator = authenticator_class(context)
         if kept is not None and walk_on:
-            resumed = _try_kept(
-                *kept, session.cookies, lambda: run_flow(authenticator.resume(), interactor)
+            walked = _try_kept(
+                *kept,
+                session.cookies,
+                lambda: KeptAnswer(run_flow(authenticator.resume(), interactor)),
             )
-            if resumed:
-                return resumed
+            if walked.assertion:
+                return walked.assertion
             _forget(*kept)
             session.cookies.clear()
         assertion = run_flow(authenticator.authenticate(), interactor)
@@ -120,23 +116,22 @@ def _try_kept(
     store: SessionStore,
     idp: tuple[str, str, str],
     cookies: CookieJar,
-    resume: Callable[[], str | None],
-) -> str | None:
-    """The assertion ``resume`` gets with the kept session of ``idp`` loaded into
-    ``cookies``; None when there is none or the IdP does not take it."""
+    resume: Callable[[], KeptAnswer],
+) -> KeptAnswer:
+    """What ``resume`` finds with the kept session of ``idp`` loaded into ``cookies``;
+    no assertion when there is no kept session or the IdP does not take it."""
     if not store.load(*idp, cookies):
-        return None
+        return KeptAnswer(None)
     try:
-        resumed = resume()
+        answer = resume()
     except IdpResponseError as exc:
         # A page the kept session leads to that we do not understand is no reason to
         # fail: the sign-in from scratch may well work.
         log.debug("the kept IdP session led to %s", exc)
-        resumed = None
-    if resumed:
+        return KeptAnswer(None)
+    if answer.assertion:
         log.debug("signed in with the kept IdP session")
-        return resumed
-    return None
+    return answer
 
 
 def _forget(store: SessionStore, idp: tuple[str, str, str]) -> None:
