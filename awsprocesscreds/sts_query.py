@@ -186,7 +186,7 @@ def parse_timestamp(text: str) -> datetime:
 
 def _parse(answer: Answer) -> Element:
     try:
-        root: Element = SafeET.fromstring(answer.body)
+        root: Element = SafeET.fromstring(answer.body, forbid_dtd=True)
     except (ParseError, DefusedXmlException, ValueError) as exc:
         if answer.status >= 300:
             raise StsRefusal("Unknown", "", answer.status) from exc

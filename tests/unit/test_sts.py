@@ -253,6 +253,7 @@ def test_a_timeout_or_tls_failure_is_not_retried() -> None:
             Answer("https://sts", 200, {}, b'<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'),
             "not an STS response",
         ),
+        (Answer("https://sts", 200, {}, b"<!DOCTYPE x>" + ok().body), "not an STS response"),
     ],
 )
 def test_answers_that_are_not_stss_are_one_clear_line(answer: Answer, line: str) -> None:
