@@ -8,6 +8,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,8 @@ if not os.path.exists(CLI):  # pragma: no cover - run outside a virtualenv
 
 #: A run may wait this long for one screen pattern; every test is bounded by it.
 EXPECT_TIMEOUT = 20
+#: What a terminal or a person sends a run: Ctrl-C, Ctrl-\, a hang-up, kill's default.
+TERMINAL_SIGNALS = (signal.SIGINT, signal.SIGQUIT, signal.SIGHUP, signal.SIGTERM)
 
 
 @dataclass
@@ -66,8 +69,23 @@ class Run:
 class _Screen:
     """A shell script on its own pseudo-terminal, and what it showed there."""
 
-    def __init__(self, argv: Sequence[str], env: Mapping[str, str], timeout: float) -> None:
+    def __init__(
+        self,
+        argv: Sequence[str],
+        env: Mapping[str, str],
+        timeout: float,
+        ignored: Sequence[signal.Signals] = (),
+    ) -> None:
         self.screen: list[str] = []
+
+        def as_at_a_terminal() -> None:
+            # A person's shell leaves Ctrl-C and hang-ups to their default actions,
+            # even when the suite itself runs in the background (``make test &``,
+            # nohup), whose children inherit them ignored. ``ignored`` ignores some
+            # again, as nohup would.
+            for signum in TERMINAL_SIGNALS:
+                signal.signal(signum, signal.SIG_IGN if signum in ignored else signal.SIG_DFL)
+
         self.child = pexpect.spawn(
             "/bin/sh",
             list(argv),
@@ -75,6 +93,7 @@ class _Screen:
             timeout=timeout,
             encoding="utf-8",
             codec_errors="replace",
+            preexec_fn=as_at_a_terminal,
         )
 
     def expect(self, pattern: str, timeout: float | None = -1) -> bool:
@@ -98,10 +117,12 @@ class Terminal(_Screen):
         timeout: float = EXPECT_TIMEOUT,
         stdin_from: str | None = None,
         stderr_on_screen: bool = False,
+        ignored: Sequence[signal.Signals] = (),
     ) -> None:
         """``stdin_from`` replaces stdin with that file (the terminal stays the
         controlling one), as git-remote-codecommit's pipe does. ``stderr_on_screen``
-        leaves stderr on the terminal, as when a person runs the command by hand."""
+        leaves stderr on the terminal, as when a person runs the command by hand.
+        ``ignored`` signals are ignored by the run, as under nohup."""
         self.out = Path(tempfile.mkstemp(dir=tmp_path, prefix="stdout-")[1])
         self.err = Path(tempfile.mkstemp(dir=tmp_path, prefix="stderr-")[1])
         script = 'out=$1; err=$2; shift 2; exec "$@" >"$out" 2>"$err"'
@@ -112,7 +133,7 @@ class Terminal(_Screen):
             # is something else.
             script = script.replace("exec ", "") + f" <{shlex.quote(stdin_from)}"
         super().__init__(
-            ["-c", script, "sh", str(self.out), str(self.err), CLI, *args], env, timeout
+            ["-c", script, "sh", str(self.out), str(self.err), CLI, *args], env, timeout, ignored
         )
 
     def interrupt(self) -> None:

@@ -134,6 +134,24 @@ def test_a_signal_at_the_password_prompt_restores_echo(
     assert run.stdout == ""
 
 
+def test_a_hang_up_ignored_by_nohup_stays_ignored(
+    tls: TestTls, env: dict[str, str], tmp_path: Path
+) -> None:
+    # Run under nohup, the person meant the run to outlive the terminal's hang-up.
+    with AdfsEmulator(tls) as idp:
+        terminal = Terminal(adfs_args(idp), env, tmp_path, ignored=(signal.SIGHUP,))
+        try:
+            assert terminal.expect(PROMPT), terminal.screen
+            os.kill(terminal.child.pid, signal.SIGHUP)
+            terminal.child.waitnoecho(timeout=10)
+            terminal.send(PASSWORD)
+        finally:
+            run = terminal.finish()
+        assert idp.logins == 1
+    assert run.code == 0, run.stderr
+    run.credentials()
+
+
 def test_ctrl_c_at_the_prompt_starts_the_error_on_its_own_line(
     tls: TestTls, env: dict[str, str], tmp_path: Path
 ) -> None:
