@@ -60,6 +60,8 @@ def obtain(
     then cached. Raises the AwsProcessCredsError of whatever step failed."""
     cache = open_cache(request)
     key = cache_key(request.key_parts())
+    # Read first: a setting STS cannot use must not cost a sign-in.
+    settings = StsSettings.from_env(env, timeout=request.timeout)
     # The terminal's lock is innermost: taken (lazily) inside the per-key lock and
     # released before it, so runs waiting on each other can never form a cycle.
     with _single_flight(cache, key, request) as contended, contextlib.ExitStack() as stack:
@@ -79,7 +81,9 @@ def obtain(
                 cache.record_failure(key, str(exc))
             raise
         role = pick_role(request, assertion, person)
-        credentials = assume(request, assertion, role, env, memory=cache)
+        credentials = assume(
+            settings, assertion, role, env, duration=request.duration, memory=cache
+        )
         if cache is not None:
             if credentials.is_fresh(now()):
                 cache.put(key, credentials, about=describe(request, role.role_arn))
@@ -166,14 +170,16 @@ def pick_role(
 
 
 def assume(
-    request: CredentialRequest,
+    settings: StsSettings,
     assertion: saml.SamlAssertion,
     role: saml.Role,
     env: Mapping[str, str],
+    *,
+    duration: int | None,
     memory: sts.DurationMemory | None = None,
 ) -> Credentials:
-    """Exchange the assertion for ``role``'s credentials; ``memory`` keeps the session
-    length each role accepts (the cache; see ``durations``)."""
-    settings = StsSettings.from_env(env, timeout=request.timeout)
+    """Exchange the assertion for ``role``'s credentials at the STS of ``settings``;
+    ``memory`` keeps the session length each role accepts (the cache; see
+    ``durations``)."""
     client = sts.make_client(settings, role.partition, env)
-    return sts.assume_role(client, assertion, role, request.duration, memory)
+    return sts.assume_role(client, assertion, role, duration, memory)

@@ -116,6 +116,20 @@ def test_sts_error_shows_code_and_message(
     assert "cannot reach AWS STS" in run.error_line()
 
 
+def test_an_sts_setting_sts_cannot_use_is_refused_before_the_sign_in(
+    tls: TestTls, env: dict[str, str]
+) -> None:
+    with AdfsEmulator(tls) as idp:
+        run = fail(
+            ["-e", idp.entry_url, "-u", USER, "-p", "adfs"],
+            {**env, "AWS_STS_REGIONAL_ENDPOINTS": "global"},
+        )
+        assert idp.requests_seen == []
+    assert "AWS_STS_REGIONAL_ENDPOINTS is 'global'; it must be legacy or regional" in (
+        run.error_line()
+    )
+
+
 def test_interrupt_at_the_password_prompt_exits_130(
     tls: TestTls, env: dict[str, str], tmp_path: Path
 ) -> None:

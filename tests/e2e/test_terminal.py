@@ -142,6 +142,7 @@ def test_a_hang_up_ignored_by_nohup_stays_ignored(
         terminal = Terminal(adfs_args(idp), env, tmp_path, ignored=(signal.SIGHUP,))
         try:
             assert terminal.expect(PROMPT), terminal.screen
+            assert terminal.child.pid is not None
             os.kill(terminal.child.pid, signal.SIGHUP)
             terminal.child.waitnoecho(timeout=10)
             terminal.send(PASSWORD)

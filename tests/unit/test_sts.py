@@ -17,7 +17,7 @@ from awsprocesscreds.errors import ConfigurationError, NetworkError, StsError, U
 from awsprocesscreds.saml import Role, SamlAssertion
 from awsprocesscreds.stdhttp import Answer
 from awsprocesscreds.sts import assume_role
-from awsprocesscreds.sts_endpoint import StsSettings, sts_region
+from awsprocesscreds.sts_endpoint import StsSettings, region_partition, sts_region
 from awsprocesscreds.sts_query import StsClient, parse_timestamp, read_answer
 
 ROLE = Role("arn:aws:iam::123456789012:role/Dev", "arn:aws:iam::123456789012:saml-provider/ADFS")
@@ -136,6 +136,37 @@ def test_an_endpoint_override_wins_but_the_partition_is_still_checked() -> None:
         settings.url_for("aws-iso")
 
 
+@pytest.mark.parametrize("region", ["us-east-1", "eu-west-1", "ap-east-1", "us-gov-west-1"])
+@pytest.mark.parametrize("setting", ["legacy", "regional"])
+@pytest.mark.parametrize(("fips", "dualstack"), [(False, False), (True, False), (False, True)])
+def test_regional_endpoints_setting_resolves_as_botocore_does(
+    monkeypatch: pytest.MonkeyPatch, region: str, setting: str, fips: bool, dualstack: bool
+) -> None:
+    import botocore.session
+
+    env = {
+        "AWS_STS_REGIONAL_ENDPOINTS": setting,
+        "AWS_DEFAULT_REGION": region,
+        "AWS_USE_FIPS_ENDPOINT": str(fips).lower(),
+        "AWS_USE_DUALSTACK_ENDPOINT": str(dualstack).lower(),
+    }
+    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    expected = botocore.session.get_session().create_client("sts", region_name=region)
+    partition = region_partition(region)
+    got = StsSettings.from_env(env).url_for(partition)
+    assert got.rstrip("/") == expected.meta.endpoint_url.rstrip("/")
+
+
+def test_an_unknown_regional_endpoints_setting_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match="AWS_STS_REGIONAL_ENDPOINTS is 'global'"):
+        StsSettings.from_env({"AWS_STS_REGIONAL_ENDPOINTS": "global"})
+    assert not StsSettings.from_env({"AWS_STS_REGIONAL_ENDPOINTS": ""}).legacy_global
+
+
 def test_settings_from_environment() -> None:
     settings = StsSettings.from_env(
         {
@@ -147,7 +178,9 @@ def test_settings_from_environment() -> None:
         },
         timeout=7,
     )
-    assert settings == StsSettings("http://127.0.0.1:5000", "eu-central-1", True, False, 7)
+    assert settings == StsSettings(
+        "http://127.0.0.1:5000", "eu-central-1", True, False, read_timeout=7
+    )
     assert StsSettings.from_env({"AWS_ENDPOINT_URL": "http://x"}).endpoint_url == "http://x"
     assert StsSettings.from_env({}) == StsSettings()
 
