@@ -92,8 +92,10 @@ class ShibbolethEcpAuthenticator(Authenticator):
 
 
 def _parse(text: str) -> Element:
+    # A SOAP message never carries a DTD (SOAP 1.1 forbids it): refused, as in the
+    # assertion and in STS's answer.
     try:
-        return SafeET.fromstring(text)
+        return SafeET.fromstring(text, forbid_dtd=True)
     except (ParseError, DefusedXmlException, ValueError) as exc:
         raise IdpResponseError("Shibboleth's ECP answer is not the SOAP it should be") from exc
 

@@ -3,6 +3,8 @@ and on hostile pages: pure functions, no HTTP."""
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from awsprocesscreds.authenticators.form import GENERIC
@@ -14,6 +16,7 @@ from awsprocesscreds.authenticators.shibboleth import (
     _released,
     _storage_form,
 )
+from awsprocesscreds.authenticators.shibboleth_ecp import _assertion
 from awsprocesscreds.errors import IdpResponseError
 from awsprocesscreds.forms import Page
 from tests.emulators import keycloak_mfa_pages as kc_mfa
@@ -21,6 +24,8 @@ from tests.emulators import keycloak_pages as kc
 from tests.emulators import pingfed_pages as pf
 from tests.emulators import shibboleth_pages as shib
 from tests.emulators.keycloak_actions import ACTIONS, action_page
+from tests.emulators.saml import DEFAULT_ROLE, build_saml_response
+from tests.emulators.shibboleth_ecp import ecp_response
 
 URL = "https://idp.example.test/realms/example/login-actions/authenticate?session_code=x"
 KC = {"realm": "example", "action": URL, "resources": "/resources/x"}
@@ -161,3 +166,13 @@ def test_pingid_devices_are_read_in_order_and_boundedly() -> None:
     )
     assert _swipe(swipe) is not None
     assert _instructions(swipe) == ("In the PingID app on iPhone, select this number:", "42")
+
+
+def test_shibboleth_ecp_answer_yields_its_response_and_refuses_a_dtd() -> None:
+    response = build_saml_response([DEFAULT_ROLE])
+    answer = ecp_response(response, "https://signin.aws.amazon.com/saml")
+    assert base64.b64decode(_assertion(answer)) == base64.b64decode(response).strip()
+    envelope = answer.index("<soap11:Envelope")
+    with_dtd = answer[:envelope] + "<!DOCTYPE x [<!ELEMENT x ANY>]>\n" + answer[envelope:]
+    with pytest.raises(IdpResponseError, match="not the SOAP it should be"):
+        _assertion(with_dtd)
