@@ -109,3 +109,6 @@ def test_an_hourly_refresh_imports_neither_requests_nor_botocore(
     heavy = ("boto3", "botocore", "requests", "urllib3", "keyring", "charset_normalizer")
     assert {m for m in refreshed if m.split(".")[0] in heavy} == set()
     assert "awsprocesscreds.http" not in refreshed
+    # A built-in provider is found without reading every package's metadata (which
+    # requests reads anyway, for a sign-in).
+    assert "importlib.metadata" not in refreshed

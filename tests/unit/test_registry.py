@@ -4,7 +4,7 @@ meets (the built-in ones register through the same entry-point group)."""
 from __future__ import annotations
 
 import inspect
-from importlib.metadata import EntryPoint
+from importlib.metadata import EntryPoint, distribution
 
 import pytest
 import requests
@@ -50,7 +50,9 @@ class TestAuthenticatorContract:
 
 
 def test_builtins_are_registered_through_entry_points() -> None:
-    assert {"adfs", "okta"} <= set(registry.provider_names())
+    installed = distribution("awsprocesscreds-saml").entry_points.select(group=registry.GROUP)
+    assert {ep.name: ep.value for ep in installed} == registry.BUILT_IN
+    assert set(registry.BUILT_IN) <= set(registry.provider_names())
 
 
 @pytest.fixture
@@ -62,28 +64,38 @@ def fake_entry_points(monkeypatch: pytest.MonkeyPatch) -> list[EntryPoint]:
 
 def test_unknown_provider_lists_the_valid_ones(fake_entry_points: list[EntryPoint]) -> None:
     fake_entry_points.append(
-        EntryPoint("adfs", "awsprocesscreds.authenticators.adfs:AdfsAuthenticator", registry.GROUP)
+        EntryPoint("corp", "awsprocesscreds.authenticators.adfs:AdfsAuthenticator", registry.GROUP)
     )
-    with pytest.raises(ProviderNotFoundError, match="unknown provider 'ping'; choose one of: adfs"):
+    with pytest.raises(ProviderNotFoundError, match="unknown provider 'ping'") as raised:
         registry.load_authenticator("ping")
+    assert f"choose one of: {', '.join(sorted([*registry.BUILT_IN, 'corp']))}" in str(raised.value)
 
 
 def test_names_are_case_insensitive(fake_entry_points: list[EntryPoint]) -> None:
     fake_entry_points.append(
-        EntryPoint("Okta", "awsprocesscreds.authenticators.okta:OktaAuthenticator", registry.GROUP)
+        EntryPoint("Corp", "awsprocesscreds.authenticators.okta:OktaAuthenticator", registry.GROUP)
     )
+    assert registry.load_authenticator("CORP").__name__ == "OktaAuthenticator"
     assert registry.load_authenticator("OKTA").__name__ == "OktaAuthenticator"
+
+
+def test_a_built_in_name_is_resolved_without_entry_points(monkeypatch: pytest.MonkeyPatch) -> None:
+    # No metadata is read, so a plugin under a built-in's name is never loaded.
+    monkeypatch.setattr(registry, "_entry_points", lambda: pytest.fail("entry points scanned"))
+    for name in registry.BUILT_IN:
+        loaded = registry.load_authenticator(name)
+        assert f"{loaded.__module__}:{loaded.__name__}" == registry.BUILT_IN[name]
 
 
 def test_a_broken_plugin_is_skipped_for_another_of_the_same_name(
     fake_entry_points: list[EntryPoint], caplog: pytest.LogCaptureFixture
 ) -> None:
     fake_entry_points += [
-        EntryPoint("adfs", "no_such_module_anywhere:Thing", registry.GROUP),
-        EntryPoint("adfs", "awsprocesscreds.authenticators.adfs:AdfsAuthenticator", registry.GROUP),
+        EntryPoint("corp", "no_such_module_anywhere:Thing", registry.GROUP),
+        EntryPoint("corp", "awsprocesscreds.authenticators.adfs:AdfsAuthenticator", registry.GROUP),
     ]
     caplog.set_level("DEBUG", logger="awsprocesscreds")
-    assert registry.load_authenticator("adfs").__name__ == "AdfsAuthenticator"
+    assert registry.load_authenticator("corp").__name__ == "AdfsAuthenticator"
     assert "failed to load" in caplog.text  # shown under -v
 
 
