@@ -1,5 +1,5 @@
 """The credentials value and its one output form, botocore's credential_process JSON
-(rendered by ``hotpath.render``, the same code the cache-hit path prints with)."""
+(rendered by ``process_json.render``, the same code the cache-hit path prints with)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from awsprocesscreds.hotpath import (
-    MIN_REMAINING_SECONDS,
-    is_plain_value,
-    is_process_document,
-    render,
-)
+from awsprocesscreds.hotpath import MIN_REMAINING_SECONDS
+from awsprocesscreds.process_json import is_plain_value, is_process_document, render
 
 #: botocore re-runs the process when fewer than 15 minutes are left (advisory refresh);
 #: credentials handed out inside that window make it re-run us on every API call.
@@ -77,7 +73,7 @@ def parse_expiration(text: str) -> datetime:
 
 def from_process_json(document: Any) -> Credentials:
     """Read a credential_process document back; raise ValueError unless it is exactly
-    one we could have written (``hotpath.is_process_document``: the rules the
+    one we could have written (``process_json.is_process_document``: the rules the
     cache-hit path applies, so both paths take and refuse the same entries)."""
     if not isinstance(document, dict) or not is_process_document(document):
         raise ValueError("not a credential_process document")

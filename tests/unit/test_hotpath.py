@@ -19,12 +19,11 @@ from awsprocesscreds.credentials import (
 from awsprocesscreds.hotpath import (
     cache_key,
     expiration_after,
-    is_expiration_text,
-    parse_flat_object,
     parse_plain_args,
     read_entry,
     serve,
 )
+from awsprocesscreds.process_json import is_expiration_text, parse_flat_object
 from awsprocesscreds.request import CredentialRequest
 
 URL = "https://adfs.example.com/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices"
