@@ -25,7 +25,6 @@ from awsprocesscreds.bodies import text_body
 from awsprocesscreds.errors import IdpResponseError
 from awsprocesscreds.forms import Form, Page
 from awsprocesscreds.interaction import Flow
-from awsprocesscreds.page_guard import page_name
 from awsprocesscreds.urls import redact_url, require_https
 
 
@@ -50,19 +49,9 @@ class FormAuthenticator(Authenticator):
         """With a kept session: the pages the provider answers by itself (storage
         views, hidden forms) up to the SAMLResponse; None at the first page that would
         ask the person something."""
-        yield from ()
         require_https(self.context.endpoint)
         walk = FormWalk(self)
-        page = self.fetch("GET", self.context.endpoint, None)
-        while True:  # bounded by the guard
-            walk.guard.see(page, page_name(page))
-            assertion = page.input_value("SAMLResponse")
-            if assertion is not None:  # an empty one is not posted on: that is AWS
-                return assertion.strip() or None
-            form = walk.automatic(page)
-            if form is None:
-                return None
-            page = self.submit(*form)
+        return (yield from walk.run_unattended(self.fetch("GET", self.context.endpoint, None)))
 
     def fetch(self, method: str, url: str, data: Mapping[str, str] | None) -> Page:
         """The page at ``url``; an error status is an error unless its page is one the

@@ -66,6 +66,14 @@ class FormWalk:
         returned unposted. Raises as ``run``."""
         return (yield from self._walk(page, self._leaves))
 
+    def run_unattended(self, page: Page) -> Flow[str | None]:
+        """Walk from ``page`` while the provider answers every page by itself (a kept
+        session's way back): the SAMLResponse, or None at the first page that would ask
+        the person something. A page with an empty SAMLResponse ends it too (its form
+        would only carry nothing to AWS), as None."""
+        page = yield from self._walk(page, lambda seen: self.automatic(seen) is None)
+        return (page.input_value("SAMLResponse") or "").strip() or None
+
     def automatic(self, page: Page) -> tuple[Form, Mapping[str, str]] | None:
         """The form to post, and with what, when ``page`` is one the provider answers
         without the person (one of its steps, or a hidden form that posts itself on a
