@@ -10,17 +10,19 @@ from __future__ import annotations
 import base64
 import secrets
 import time
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from tests.emulators import adfs_pages as pages
 from tests.emulators.messages import Response
 from tests.emulators.options import check_option
-from tests.emulators.saml import DEFAULT_ROLE
 from tests.emulators.server import Count
-from tests.emulators.sessions import Clock, IdpSession, SessionIdp
+from tests.emulators.sessions import IdpSession, SessionIdp, SessionOptions
 from tests.emulators.tls import TestTls
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 ENTRY_PATH = "/adfs/ls/IdpInitiatedSignOn.aspx"
 LOGIN_PATH = "/adfs/ls/"
@@ -47,6 +49,8 @@ class MfaState:
 class AdfsCore(SessionIdp):
     """Options, state, pages and the end of a sign-in; `AdfsEmulator` documents them."""
 
+    default_session_lifetime = SSO_LIFETIME
+
     password_posts = Count()
     mfa_polls = Count()
     otp_attempts = Count()
@@ -57,9 +61,6 @@ class AdfsCore(SessionIdp):
         self,
         tls: TestTls,
         *,
-        users: Mapping[str, str] | None = None,
-        roles: Sequence[tuple[str, str]] = (DEFAULT_ROLE,),
-        session_duration: int | None = None,
         pair_order: str = "role,provider",
         variant: str = "modern",
         kerberos_sso: bool = False,
@@ -74,9 +75,7 @@ class AdfsCore(SessionIdp):
         instructions: str | None = None,
         wsfed_reply: str | None = None,
         kmsi: bool = False,
-        session_lifetime: float | None = SSO_LIFETIME,
-        clock: Clock = time.time,
-        hang: bool = False,
+        **session: Unpack[SessionOptions],
     ) -> None:
         """Raises ValueError on an unknown variant, final_page, mfa or mfa_outcome.
 
@@ -90,15 +89,7 @@ class AdfsCore(SessionIdp):
         check_option("final_page", [final_page], FINAL_PAGES)
         check_option("mfa", [mfa], (None, *pages.MFA_METHODS))
         check_option("mfa_outcome", [mfa_outcome], MFA_OUTCOMES)
-        super().__init__(
-            tls,
-            users=users,
-            roles=roles,
-            session_duration=session_duration,
-            session_lifetime=session_lifetime,
-            clock=clock,
-            hang=hang,
-        )
+        super().__init__(tls, **session)
         self.kmsi = kmsi
         self.pair_order = pair_order
         self.variant = variant

@@ -9,10 +9,9 @@ sign-in and the TFA steps; entra.py the routes.
 from __future__ import annotations
 
 import secrets
-import time
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from tests.emulators import entra_pages as pages
@@ -27,10 +26,13 @@ from tests.emulators.entra_flow import (
 )
 from tests.emulators.messages import Request, Response
 from tests.emulators.options import check_option
-from tests.emulators.saml import AWS_SIGNIN_URL, DEFAULT_ROLE
+from tests.emulators.saml import AWS_SIGNIN_URL
 from tests.emulators.server import Count
-from tests.emulators.sessions import Clock, SessionIdp
+from tests.emulators.sessions import SessionIdp, SessionOptions
 from tests.emulators.tls import TestTls
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 TENANT = "contoso.onmicrosoft.com"
 # Made-up GUIDs (not real tenants or apps).
@@ -89,9 +91,6 @@ class EntraCore(SessionIdp):
         self,
         tls: TestTls,
         *,
-        users: Mapping[str, str] | None = None,
-        roles: Sequence[tuple[str, str]] = (DEFAULT_ROLE,),
-        session_duration: int | None = None,
         tenant: str = TENANT,
         tenant_id: str = TENANT_ID,
         app_id: str = APP_ID,
@@ -115,9 +114,7 @@ class EntraCore(SessionIdp):
         layout: str = "linebreak",
         poll_interval: float = 1.0,
         tfa_reason: str = "",
-        session_lifetime: float | None = None,
-        clock: Clock = time.time,
-        hang: bool = False,
+        **session: Unpack[SessionOptions],
     ) -> None:
         """Raises ValueError on an unknown option value (see EntraEmulator)."""
         check_option("mfa", mfa, MFA_METHODS)
@@ -128,15 +125,7 @@ class EntraCore(SessionIdp):
         check_option("layout", [layout], pages.LAYOUTS)
         if federated_domains and adfs is None:
             raise ValueError("federated_domains needs adfs")
-        super().__init__(
-            tls,
-            users=users,
-            roles=roles,
-            session_duration=session_duration,
-            session_lifetime=session_lifetime,
-            clock=clock,
-            hang=hang,
-        )
+        super().__init__(tls, **session)
         self.users = {name.lower(): password for name, password in self.users.items()}
         self.tenant, self.tenant_id, self.app_id = tenant, tenant_id, app_id
         self.entity_id, self.acs_url, self.form_action = entity_id, acs_url, form_action

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 from tests.emulators import keycloak_mfa_pages as mfa_pages
@@ -16,10 +17,12 @@ from tests.emulators.keycloak_actions import ACTIONS, action_page
 from tests.emulators.keycloak_texts import LOCALES, TEXTS
 from tests.emulators.messages import Response
 from tests.emulators.options import check_option
-from tests.emulators.saml import DEFAULT_ROLE
 from tests.emulators.server import Count
-from tests.emulators.sessions import Clock, SessionIdp
+from tests.emulators.sessions import SessionIdp, SessionOptions
 from tests.emulators.tls import TestTls
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 AUTH_COOKIE = "AUTH_SESSION_ID"
 IDENTITY_COOKIE = "KEYCLOAK_IDENTITY"
@@ -47,6 +50,8 @@ class AuthState:
 class KeycloakCore(SessionIdp):
     """Options, state, pages and the end of a sign-in; `KeycloakEmulator` documents them."""
 
+    default_session_lifetime = SSO_SESSION_MAX
+
     password_posts = Count()
     otp_attempts = Count()
     action_posts = Count()
@@ -56,9 +61,6 @@ class KeycloakCore(SessionIdp):
         self,
         tls: TestTls,
         *,
-        users: Mapping[str, str] | None = None,
-        roles: Sequence[tuple[str, str]] = (DEFAULT_ROLE,),
-        session_duration: int | None = None,
         realm: str = "example",
         client: str = "amazon-aws",
         auth_prefix: bool = False,
@@ -72,9 +74,7 @@ class KeycloakCore(SessionIdp):
         kerberos: bool = False,
         disabled_users: frozenset[str] | set[str] = frozenset(),
         error_text: str | None = None,
-        session_lifetime: float | None = SSO_SESSION_MAX,
-        clock: Clock | None = None,
-        hang: bool = False,
+        **session: Unpack[SessionOptions],
     ) -> None:
         """Raises ValueError on an unknown theme, locale or otp_field, or a session
         lifetime that is not positive."""
@@ -82,15 +82,7 @@ class KeycloakCore(SessionIdp):
         check_option("locale", [locale], LOCALES)
         check_option("otp_field", [otp_field], pages.OTP_FIELDS)
         check_option("required_action", [required_action or ACTIONS[0]], ACTIONS)
-        super().__init__(
-            tls,
-            users=users,
-            roles=roles,
-            session_duration=session_duration,
-            session_lifetime=session_lifetime,
-            clock=clock,
-            hang=hang,
-        )
+        super().__init__(tls, **session)
         self.realm, self.client = realm, client
         self.prefix = "/auth" if auth_prefix else ""
         self.theme, self.locale = theme, locale

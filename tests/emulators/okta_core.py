@@ -10,9 +10,9 @@ the Authentication API.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyotp
 
@@ -22,9 +22,11 @@ from tests.emulators import okta_pages as pages
 from tests.emulators.messages import Request, Response
 from tests.emulators.okta_sessions import SESSION_LIFETIME, session_me, with_sid
 from tests.emulators.options import check_option
-from tests.emulators.saml import DEFAULT_ROLE
-from tests.emulators.sessions import Clock, SessionIdp
+from tests.emulators.sessions import SessionIdp, SessionOptions
 from tests.emulators.tls import TestTls
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 DEFAULT_APP_PATH = "/home/amazon_aws/0oa1b2c3d4EXAMPLE/272"
 DEFAULT_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -44,13 +46,12 @@ class Transaction:
 class OktaCore(SessionIdp):
     """Options, transactions, sessions and the app link; `OktaEmulator` documents them."""
 
+    default_session_lifetime = SESSION_LIFETIME
+
     def __init__(
         self,
         tls: TestTls,
         *,
-        users: Mapping[str, str] | None = None,
-        roles: Sequence[tuple[str, str]] = (DEFAULT_ROLE,),
-        session_duration: int | None = None,
         app_path: str = DEFAULT_APP_PATH,
         user_status: Mapping[str, str] | None = None,
         rate_limit: int = 0,
@@ -70,9 +71,7 @@ class OktaCore(SessionIdp):
         error_summary: str | None = None,
         factor_profiles: Mapping[str, Mapping[str, str]] | None = None,
         well_known: bool = True,
-        session_lifetime: float | None = SESSION_LIFETIME,
-        clock: Clock = time.time,
-        hang: bool = False,
+        **session: Unpack[SessionOptions],
     ) -> None:
         """Raises ValueError on an unknown factor, user status, outcome or option.
 
@@ -89,15 +88,7 @@ class OktaCore(SessionIdp):
         check_option("factors_key", [factors_key], ("factors", "factor"))
         check_option("app_page", [app_page], ("saml", "login"))
         check_option("hostile", [hostile], (None, *okta_hostile.SHAPES))
-        super().__init__(
-            tls,
-            users=users,
-            roles=roles,
-            session_duration=session_duration,
-            session_lifetime=session_lifetime,
-            clock=clock,
-            hang=hang,
-        )
+        super().__init__(tls, **session)
         self.app_path = app_path
         self.user_status = dict(user_status or {})
         self.rate_limit = rate_limit

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import re
 import secrets
-import time
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from tests.emulators import okta_json as classic
@@ -37,10 +37,12 @@ from tests.emulators.okta_idx_json import AUTHENTICATORS
 from tests.emulators.okta_idx_pages import activate_page, message_page, sign_in_page
 from tests.emulators.okta_sessions import SESSION_LIFETIME, session_me, with_sid
 from tests.emulators.options import DEFAULT_USER, check_option
-from tests.emulators.saml import DEFAULT_ROLE
 from tests.emulators.server import Count
-from tests.emulators.sessions import Clock, IdpSession, SessionIdp
+from tests.emulators.sessions import IdpSession, SessionIdp, SessionOptions
 from tests.emulators.tls import TestTls
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 APP_PATH = re.compile(r"^/home/[a-z0-9_]+/([A-Za-z0-9]+)(?:/\d+)?$")
 IDX_PATH = re.compile(
@@ -66,6 +68,8 @@ class OktaIdxEmulator(SessionIdp):
     is challenged unasked).
     """
 
+    default_session_lifetime = SESSION_LIFETIME
+
     introspects = Count()
     identifies = Count()
     password_answers = Count()
@@ -83,9 +87,6 @@ class OktaIdxEmulator(SessionIdp):
         self,
         tls: TestTls,
         *,
-        users: Mapping[str, str] | None = None,
-        roles: Sequence[tuple[str, str]] = (DEFAULT_ROLE,),
-        session_duration: int | None = None,
         app_path: str = DEFAULT_APP_PATH,
         password_in_identify: bool = False,
         authenticators: Sequence[str] = (),
@@ -101,9 +102,7 @@ class OktaIdxEmulator(SessionIdp):
         device_outcome: str = "approve",
         slow_down_once: bool = False,
         assurance_met: bool = True,
-        session_lifetime: float | None = SESSION_LIFETIME,
-        clock: Clock = time.time,
-        hang: bool = False,
+        **session: Unpack[SessionOptions],
     ) -> None:
         """Raises ValueError on an unknown authenticator, outcome, status or app path.
 
@@ -121,15 +120,7 @@ class OktaIdxEmulator(SessionIdp):
         match = APP_PATH.match(app_path)
         if match is None:
             raise ValueError(f"app_path: not an app embed link path: {app_path!r}")
-        super().__init__(
-            tls,
-            users=users,
-            roles=roles,
-            session_duration=session_duration,
-            session_lifetime=session_lifetime,
-            clock=clock,
-            hang=hang,
-        )
+        super().__init__(tls, **session)
         self.app_path = app_path
         self._app_id = match.group(1)
         self.authenticators = tuple(authenticators)

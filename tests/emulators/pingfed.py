@@ -20,17 +20,20 @@ Flow (see the reference notes on PingFederate):
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tests.emulators import pingfed_pages as pages
 from tests.emulators.messages import Request, Response
 from tests.emulators.options import check_option
 from tests.emulators.pingfed_pingid import DEVICE_KINDS, SWIPE_OUTCOMES, PingIdSteps, PingIdTxn
-from tests.emulators.saml import DEFAULT_ROLE
 from tests.emulators.server import Count
-from tests.emulators.sessions import Clock, SessionIdp
+from tests.emulators.sessions import SessionIdp, SessionOptions
 from tests.emulators.tls import TestTls
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ["ENTRY_PATH", "PF_COOKIE", "PingFedEmulator"]
 
@@ -66,6 +69,8 @@ class PingFedEmulator(PingIdSteps, SessionIdp):
     Raises ValueError on an unknown device kind or swipe outcome.
     """
 
+    default_session_lifetime = 28800.0
+
     password_posts = Count()
     otp_attempts = Count()
     swipe_polls = Count()
@@ -76,9 +81,6 @@ class PingFedEmulator(PingIdSteps, SessionIdp):
         self,
         tls: TestTls,
         *,
-        users: Mapping[str, str] | None = None,
-        roles: Sequence[tuple[str, str]] = (DEFAULT_ROLE,),
-        session_duration: int | None = None,
         pingid: Sequence[str] = (),
         number: int | None = 42,
         swipe_outcome: str = "approve",
@@ -86,23 +88,13 @@ class PingFedEmulator(PingIdSteps, SessionIdp):
         otp_code: str = "123456",
         webauthn_probe: bool = True,
         error_text: str | None = None,
-        session_lifetime: float | None = 28800.0,
-        clock: Clock | None = None,
-        hang: bool = False,
+        **session: Unpack[SessionOptions],
     ) -> None:
         check_option("pingid", pingid, DEVICE_KINDS)
         check_option("swipe_outcome", [swipe_outcome], SWIPE_OUTCOMES)
         if swipe_polls < 0:
             raise ValueError(f"swipe_polls: must not be negative: {swipe_polls!r}")
-        super().__init__(
-            tls,
-            users=users,
-            roles=roles,
-            session_duration=session_duration,
-            session_lifetime=session_lifetime,
-            clock=clock,
-            hang=hang,
-        )
+        super().__init__(tls, **session)
         self.pingid = list(pingid)
         self.number = number
         self.swipe_outcome = swipe_outcome

@@ -15,12 +15,15 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from tests.emulators.options import DEFAULT_PASSWORD, DEFAULT_USER
-from tests.emulators.saml import build_saml_response
+from tests.emulators.saml import DEFAULT_ROLE, build_saml_response
 from tests.emulators.server import Count, EmulatorServer
 from tests.emulators.tls import TestTls
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 Clock = Callable[[], float]
 
@@ -101,6 +104,21 @@ class SessionTable:
             return count
 
 
+class SessionOptions(TypedDict, total=False):
+    """What every emulator that keeps sessions takes, as keyword arguments: its
+    directory (`users`, name -> password, None: the default user; the `roles` its
+    assertions grant; their `session_duration`, None: no SessionDuration attribute),
+    `session_lifetime` (seconds a session lives after its sign-in; None: until revoked),
+    the `clock` that times it (default: the real time) and `hang`."""
+
+    users: Mapping[str, str] | None
+    roles: Sequence[tuple[str, str]]
+    session_duration: int | None
+    session_lifetime: float | None
+    clock: Clock | None
+    hang: bool
+
+
 class SessionIdp(EmulatorServer):
     """An identity-provider emulator that keeps sessions.
 
@@ -114,25 +132,21 @@ class SessionIdp(EmulatorServer):
     sign_ins = Count()
     session_reuses = Count()
 
-    def __init__(
-        self,
-        tls: TestTls,
-        *,
-        users: Mapping[str, str] | None,
-        roles: Sequence[tuple[str, str]],
-        session_duration: int | None,
-        session_lifetime: float | None,
-        clock: Clock | None = None,
-        hang: bool = False,
-    ) -> None:
-        """The directory every emulator has: `users` (name -> password; None: the
-        default user), the `roles` its assertions grant and their `session_duration`
-        (None: no SessionDuration attribute)."""
-        super().__init__(tls, hang=hang)
+    #: How long a session lives when the test does not say (None: until revoked).
+    default_session_lifetime: ClassVar[float | None] = None
+
+    def __init__(self, tls: TestTls, **options: Unpack[SessionOptions]) -> None:
+        """The options every session-keeping emulator takes (``SessionOptions``);
+        ``session_lifetime`` defaults to the emulator's ``default_session_lifetime``.
+        Raises ValueError for a lifetime that is not positive."""
+        super().__init__(tls, hang=options.get("hang", False))
+        users = options.get("users")
         self.users = dict(users if users is not None else {DEFAULT_USER: DEFAULT_PASSWORD})
-        self.roles = list(roles)
-        self.session_duration = session_duration
-        self._session_table = SessionTable(self._lock, session_lifetime, clock or time.time)
+        self.roles = list(options.get("roles", (DEFAULT_ROLE,)))
+        self.session_duration = options.get("session_duration")
+        lifetime = options.get("session_lifetime", self.default_session_lifetime)
+        clock = options.get("clock") or time.time
+        self._session_table = SessionTable(self._lock, lifetime, clock)
 
     @property
     def session_lifetime(self) -> float | None:

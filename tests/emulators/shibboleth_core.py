@@ -9,15 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tests.emulators import shibboleth_ecp as ecp
 from tests.emulators import shibboleth_pages as pages
 from tests.emulators.messages import Request, Response
 from tests.emulators.options import DEFAULT_USER, check_option
-from tests.emulators.saml import AWS_SIGNIN_URL, DEFAULT_ROLE
+from tests.emulators.saml import AWS_SIGNIN_URL
 from tests.emulators.server import Count
-from tests.emulators.sessions import Clock, IdpSession, SessionIdp
+from tests.emulators.sessions import IdpSession, SessionIdp, SessionOptions
 from tests.emulators.tls import TestTls
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 SSO_PATH = pages.SSO_PATH
 ECP_PATH = "/idp/profile/SAML2/SOAP/ECP"
@@ -52,6 +56,8 @@ class Flow:
 class ShibbolethCore(SessionIdp):
     """Options, state, ECP and the assertion; `ShibbolethEmulator` documents them."""
 
+    default_session_lifetime = 3600.0
+
     password_posts = Count()
     storage_reads = Count()
     storage_writes = Count()
@@ -63,9 +69,6 @@ class ShibbolethCore(SessionIdp):
         self,
         tls: TestTls,
         *,
-        users: Mapping[str, str] | None = None,
-        roles: Sequence[tuple[str, str]] = (DEFAULT_ROLE,),
-        session_duration: int | None = None,
         version: int = 5,
         local_storage: bool = True,
         consent: bool = False,
@@ -73,22 +76,12 @@ class ShibbolethCore(SessionIdp):
         ecp: bool = True,
         account_status: Mapping[str, str] | None = None,
         error_text: str | None = None,
-        session_lifetime: float | None = 3600.0,
-        clock: Clock | None = None,
-        hang: bool = False,
+        **session: Unpack[SessionOptions],
     ) -> None:
         """Raises ValueError on an unknown `version` or account status."""
         check_option("version", [version], VERSIONS)
         check_option("account_status", (account_status or {}).values(), STATUSES)
-        super().__init__(
-            tls,
-            users=users,
-            roles=roles,
-            session_duration=session_duration,
-            session_lifetime=session_lifetime,
-            clock=clock,
-            hang=hang,
-        )
+        super().__init__(tls, **session)
         self.version = version
         self.local_storage = local_storage
         self.consent = consent
