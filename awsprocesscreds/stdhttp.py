@@ -8,7 +8,8 @@ as requests and botocore read it:
 - one deadline for a whole exchange, redirects included (``deadline.DeadlineContext``
   bounds every TLS read and write), and bodies read up to a bound;
 - the CA bundle: the first of the variables the caller names that is set, else
-  certifi's (which requests and botocore use), else the system's;
+  certifi's (which requests and botocore use), else the system's; each bundle is
+  loaded once per run (``trusting``), so the IdP and STS cost one load of it;
 - proxies from ``https_proxy`` / ``http_proxy`` / ``all_proxy`` (lower case first),
   ``no_proxy`` honoured, CONNECT tunnels for HTTPS;
 - redirects of a GET are followed (at most MAX_REDIRECTS), on the same connection
@@ -21,6 +22,7 @@ Network failures become NetworkError with a cause that never quotes the URL.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import importlib.util
 import logging
@@ -153,16 +155,10 @@ class Client:
         raise NetworkError(f"{host_of(url)} redirected more than {MAX_REDIRECTS} times")
 
     def _tls(self) -> DeadlineContext:
-        context = deadline_context()
         named = next(((name, self.env[name]) for name in self.ca_names if self.env.get(name)), None)
         where = named[1] if named else certifi_bundle()
         try:
-            if where is None:
-                context.load_default_certs()
-            elif os.path.isdir(where):
-                context.load_verify_locations(capath=where)
-            else:
-                context.load_verify_locations(cafile=where)
+            return trusting(where)
         except (OSError, ssl.SSLError) as exc:
             source = f"{named[0]} names" if named else "certifi's bundle is"
             raise ConfigurationError(
@@ -170,7 +166,6 @@ class Client:
                 if isinstance(exc, OSError) and not isinstance(exc, ssl.SSLError)
                 else f"cannot read the CA bundle {source} {where!r}: not a PEM file"
             ) from exc
-        return context
 
     def _failure(self, url: str, exc: BaseException) -> NetworkError:
         if isinstance(exc, _TooLarge):
@@ -196,6 +191,31 @@ class Client:
             # so sending the same request again would get the same.
             return NetworkError(f"{host} answered something that is not HTTP ({reason_of(exc)})")
         return Unreachable(f"cannot connect to {host}: {reason_of(exc)}")
+
+
+def trusting(where: str | None) -> DeadlineContext:
+    """A verifying context that trusts the CA bundle at ``where`` (a PEM file, or a
+    hashed directory; None: the system's certificates). One per bundle and process,
+    while the file stays as it was: OpenSSL parses every certificate of a bundle as it
+    loads it (about 15 ms for certifi's), and a refresh reaches the IdP and STS through
+    the same one. Raises OSError or ssl.SSLError for a bundle it cannot read (never
+    remembered)."""
+    if where is None:
+        return _trusting(None, None)
+    status = os.stat(where)
+    return _trusting(where, (status.st_ino, status.st_size, status.st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=8)
+def _trusting(where: str | None, version: tuple[int, int, int] | None) -> DeadlineContext:
+    context = deadline_context()
+    if where is None:
+        context.load_default_certs()
+    elif os.path.isdir(where):
+        context.load_verify_locations(capath=where)
+    else:
+        context.load_verify_locations(cafile=where)
+    return context
 
 
 def certifi_bundle() -> str | None:

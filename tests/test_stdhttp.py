@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from awsprocesscreds.errors import ConfigurationError, NetworkError, Unreachable
-from awsprocesscreds.stdhttp import Client, certifi_bundle
+from awsprocesscreds.stdhttp import Client, certifi_bundle, trusting
 from tests.emulators.drip import DripServer
 from tests.emulators.messages import Request, Response
 from tests.emulators.proxy import ConnectProxy
@@ -77,6 +77,28 @@ def test_an_unreadable_ca_bundle_is_a_configuration_error(pages: Pages, tmp_path
         client({"AWS_CA_BUNDLE": str(not_pem)}).send("GET", f"{pages.url}/page")
     with pytest.raises(ConfigurationError, match="cannot read the CA bundle"):
         client({"AWS_CA_BUNDLE": str(tmp_path / "missing.pem")}).send("GET", f"{pages.url}/page")
+
+
+def test_a_bundle_is_loaded_once_while_it_stays_as_it_was(
+    pages: Pages, tls: TestTls, other_tls: TestTls, tmp_path: Path
+) -> None:
+    bundle = tmp_path / "bundle.pem"
+    bundle.write_bytes(tls.ca_file.read_bytes())
+    # The IdP's variable and STS's name the same file: one load serves both.
+    idp = Client({"REQUESTS_CA_BUNDLE": str(bundle)}, ("REQUESTS_CA_BUNDLE",), timeout=5.0)
+    assert idp.send("GET", f"{pages.url}/page").status == 200
+    assert client({"AWS_CA_BUNDLE": str(bundle)}).send("GET", f"{pages.url}/page").status == 200
+    assert trusting(str(bundle)) is trusting(str(bundle))
+    # A bundle changed meanwhile is read again: the old CA is no longer trusted.
+    bundle.write_bytes(other_tls.ca_file.read_bytes() + b"\n")
+    with pytest.raises(NetworkError, match="TLS verification failed"):
+        idp.send("GET", f"{pages.url}/page")
+    # A refusal is not remembered: the bundle mended is trusted again.
+    bundle.write_text("not a certificate\n")
+    with pytest.raises(ConfigurationError, match="REQUESTS_CA_BUNDLE names"):
+        idp.send("GET", f"{pages.url}/page")
+    bundle.write_bytes(tls.ca_file.read_bytes() + b"\n\n")
+    assert idp.send("GET", f"{pages.url}/page").status == 200
 
 
 def test_redirects_carry_cookies_and_the_final_url(pages: Pages, tls: TestTls) -> None:
