@@ -9,7 +9,8 @@ measures:
   same emulated AD FS 2.0 sign-in page, the only kind the baseline understands, and of
   ours against Entra ID (a managed user, without and with a Microsoft Authenticator
   push), and ours refreshing an hour later on the AD FS 2.0 session its first sign-in
-  kept (credentials expired, one GET of the entry URL, no password), all interleaved;
+  kept (credentials expired, one GET of the entry URL, no password), and that refresh
+  done with the standard library alone (``floor_refresh.py``), all interleaved;
 - cache hits of ours, of the baseline and of a bare ``python -c pass`` on the very
   interpreter our installed command runs on, interleaved round by round;
 - the peak RSS of each of those processes;

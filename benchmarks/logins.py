@@ -39,6 +39,9 @@ class Login:
     idp: EmulatorServer
     entry_path: str = ""
     kept_session: bool = False
+    #: A refresh on the session kept by the Login before it (same HOME): no first
+    #: sign-in of its own (``floor_refresh.py`` cannot sign in).
+    borrows_session: bool = False
 
 
 def expire_credentials(tool: Command) -> None:
@@ -51,7 +54,7 @@ def measure_logins(
 ) -> tuple[dict[str, list[Run]], dict[str, list[str]]]:
     """``runs`` logins per command after one warm-up round, interleaved (see above)."""
     for login in logins:
-        if login.kept_session:
+        if login.kept_session and not login.borrows_session:
             # The session the refreshes live on: one full sign-in, as in the morning.
             clear_cache(login.tool)
             check_credentials(spawner.one(login.tool), f"first sign-in of {_name(login)}")

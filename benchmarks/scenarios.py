@@ -4,9 +4,10 @@ Contract: :func:`measure_all` starts the spawner, the emulators (AD FS 2.0, AD F
 Okta and Entra ID, HTTPS on 127.0.0.1 with a throw-away CA) and moto as STS, takes every
 measurement in turn and stops them all before it returns. It returns JSON-ready results:
 ``rss_floor_mb``, ``cache_hit`` and ``cold_login`` (summaries per command: ours and
-0.0.2 on AD FS 2.0, ours refreshing on a kept AD FS 2.0 session, ours on Entra ID
-without and with a push), ``refresh`` (that refresh beside the full sign-ins of the same
-rounds, see ``report.refresh_summary``), ``cache_hit_paired``, ``parallel`` (the same AD
+0.0.2 on AD FS 2.0, ours refreshing on a kept AD FS 2.0 session and that refresh with
+the standard library alone, ours on Entra ID without and with a push), ``refresh``
+(that refresh beside the full sign-ins of the same rounds, see
+``report.refresh_summary``), ``cache_hit_paired``, ``parallel`` (the same AD
 FS 2.0 commands, and ours on Entra ID with a push) and ``round_trips`` (per sign-in: AD
 FS, Okta, Entra ID managed with a push and Entra ID federated through AD FS). A baseline
 that cannot log in against the emulators is dropped, with the reason in
@@ -25,7 +26,9 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from awsprocesscreds.idp_sessions import session_key
 from benchmarks.entra import FEDERATED_USER, entra_args, start_entra
 from benchmarks.installs import Baseline
 from benchmarks.logins import Login, delta, measure_logins, rotated, sts_calls
@@ -33,6 +36,7 @@ from benchmarks.processes import BenchError, Command, Run, Spawner, mb
 from benchmarks.report import paired_ratios, refresh_summary, summary
 from benchmarks.tools import (
     BASELINE,
+    FLOOR,
     LABELS,
     OURS,
     OURS_ENTRA,
@@ -40,6 +44,8 @@ from benchmarks.tools import (
     OURS_REFRESH,
     PASSWORD,
     PYTHON,
+    ROLE_ARN,
+    USER,
     check_credentials,
     child_env,
     clear_cache,
@@ -117,9 +123,12 @@ def measure_all(
         entra_push = with_args(tool(OURS_ENTRA_PUSH, ours_script), entra_args(entra.push))
         # A HOME of its own: the cold logins of OURS empty theirs, kept session included.
         refresh = with_args(tool(OURS_REFRESH, ours_script), tool_args(idp.entry_url))
+        floor = floor_refresh(python, refresh, idp, sts)
         logins = [
             *(Login(t, idp) for t in adfs2_tools),
             Login(refresh, idp, ENTRY_PATH, kept_session=True),
+            # Right after the refresh: it refreshes on the session the refresh keeps.
+            Login(floor, idp, ENTRY_PATH, kept_session=True, borrows_session=True),
             Login(entra_plain, entra.plain),
             Login(entra_push, entra.push),
         ]
@@ -160,6 +169,23 @@ def measure_all(
             "parallel": parallel,
             "round_trips": round_trips,
         }
+
+
+def floor_refresh(python: str, refresh: Command, idp: AdfsEmulator, sts: MotoSts) -> Command:
+    """``floor_refresh.py`` refreshing on the AD FS session ``refresh`` keeps, in its HOME."""
+    home = Path(refresh.env["HOME"])
+    host = urlsplit(idp.url).hostname or ""
+    session = home / ".aws" / "awsprocesscreds" / "sessions"
+    argv = (
+        python,
+        str(Path(__file__).with_name("floor_refresh.py")),
+        idp.entry_url,
+        sts.url,
+        str(session / f"{session_key('adfs', host, USER)}.session"),
+        ROLE_ARN,
+        str(home / "floor-credentials.json"),
+    )
+    return Command(FLOOR, argv, refresh.env)
 
 
 def rss_floor(spawner: Spawner, env: dict[str, str]) -> float | None:

@@ -2,8 +2,9 @@
 
 Contract: ``OURS``, ``BASELINE`` and ``PYTHON`` name the three commands everywhere (in
 the results and their JSON keys), ``OURS_ENTRA`` and ``OURS_ENTRA_PUSH`` ours signing in
-at Entra ID, ``OURS_REFRESH`` ours refreshing on a kept AD FS 2.0 session; ``LABELS`` is
-how the report names them, ``SIGN_INS`` where each signs in (:func:`describe` says
+at Entra ID, ``OURS_REFRESH`` ours refreshing on a kept AD FS 2.0 session, ``FLOOR``
+that refresh done by ``floor_refresh.py`` with the standard library alone; ``LABELS``
+is how the report names them, ``SIGN_INS`` where each signs in (:func:`describe` says
 both).
 :func:`child_env` builds a child's whole environment: a throw-away HOME and AWS config,
 the emulators' CA, moto's STS on 127.0.0.1, and proxies that lead nowhere for anything
@@ -32,6 +33,8 @@ OURS, BASELINE, PYTHON = "ours", "0.0.2", "python -c pass"
 OURS_ENTRA, OURS_ENTRA_PUSH = "ours entra", "ours entra push"
 #: Our command an hour later: its credentials expired, its AD FS 2.0 session kept.
 OURS_REFRESH = "ours refresh"
+#: The same refresh with none of our code: the standard library alone (floor_refresh.py).
+FLOOR = "floor refresh"
 LABELS = {
     OURS: "awsprocesscreds (ours)",
     BASELINE: "awsprocesscreds 0.0.2",
@@ -39,6 +42,7 @@ LABELS = {
     OURS_ENTRA: "awsprocesscreds (ours)",
     OURS_ENTRA_PUSH: "awsprocesscreds (ours)",
     OURS_REFRESH: "awsprocesscreds (ours)",
+    FLOOR: "standard library alone",
 }
 #: Where each command signs in, in the cold-login and parallel tables (in this order).
 SIGN_INS = {
@@ -47,6 +51,7 @@ SIGN_INS = {
     OURS_ENTRA: "Entra ID, password",
     OURS_ENTRA_PUSH: "Entra ID, password + push",
     OURS_REFRESH: "AD FS 2.0, kept IdP session",
+    FLOOR: "AD FS 2.0, kept IdP session",
 }
 
 #: Variables passed on to the children; everything else (AWS_*, proxies, PYTHON*) is not.

@@ -13,9 +13,17 @@ import pytest
 from benchmarks.document import DOCUMENT, MARKER, TEMPLATE, render_document, source_revision
 from benchmarks.logins import check_refresh_requests
 from benchmarks.processes import Run
-from benchmarks.report import evaluate, refresh_summary, refresh_targets
+from benchmarks.report import evaluate, floor_figures, refresh_summary, refresh_targets
 from benchmarks.report import render as render_report
-from benchmarks.tools import BASELINE, OURS, OURS_ENTRA, OURS_ENTRA_PUSH, OURS_REFRESH, PYTHON
+from benchmarks.tools import (
+    BASELINE,
+    FLOOR,
+    OURS,
+    OURS_ENTRA,
+    OURS_ENTRA_PUSH,
+    OURS_REFRESH,
+    PYTHON,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKOUT = "/home/dev/src/awsprocesscreds"
@@ -65,10 +73,12 @@ def results(*, commit: str | None = "abc1234", dirty: bool = False) -> dict[str,
             OURS_ENTRA: _summary(561.0, 52.8),
             OURS_ENTRA_PUSH: _summary(1074.0, 53.1),
             OURS_REFRESH: _summary(290.0, 50.1),
+            FLOOR: _summary(120.0, 20.4),
         },
         "refresh": {
             "paired": {"refresh / ours": 0.57, "refresh / 0.0.2": 0.71},
             "idp_requests": REFRESH_REQUESTS,
+            "floor": {"floor_ms": 120.0, "refresh_ms": 290.0, "full_ms": 523.0, "best_ratio": 0.34},
         },
         "parallel": {
             OURS: {
@@ -200,6 +210,37 @@ def test_document_shows_the_refresh_beside_the_full_sign_ins() -> None:
     assert f"its IdP requests: 2 (GET {ENTRY}, GET /adfs/ls/), no password" in printed
 
 
+def test_document_shows_the_refresh_without_our_code() -> None:
+    """The floor's row in the cold-login table, and the best ratio it leaves."""
+    document = render()
+    assert "| standard library alone | AD FS 2.0, kept IdP session | 120 ms |" in document
+    assert "The same refresh with the standard library alone takes 120 ms" in document
+    assert "ours costs 170 ms more" in document
+    assert "beyond our refresh (233 ms:" in document
+    assert "the refresh would be **0.34x** our full sign-in" in document
+    printed = render_report(results())
+    assert "the same refresh with the standard library alone: 120 ms;" in printed
+    assert "at that cost ours would be 0.34x our full sign-in" in printed
+
+
+def test_floor_figures_by_the_medians() -> None:
+    """floor 100 ms, refresh 150 ms, full sign-in 200 ms: at the floor, with the 50 ms a
+    sign-in adds, 100 / 150."""
+    cold = {
+        FLOOR: [_run(0.1), _run(0.09), _run(0.2)],
+        OURS_REFRESH: [_run(0.15), _run(0.15), _run(0.3)],
+        OURS: [_run(0.2), _run(0.2), _run(0.1)],
+    }
+    figures = floor_figures(cold)
+    assert figures is not None
+    assert [figures[name] for name in ("floor_ms", "refresh_ms", "full_ms", "best_ratio")] == (
+        pytest.approx([100.0, 150.0, 200.0, 100 / 150])
+    )
+    del cold[FLOOR]
+    assert floor_figures(cold) is None
+    assert refresh_summary(cold, REFRESH_REQUESTS)["floor"] is None
+
+
 def test_a_slow_refresh_misses_its_targets() -> None:
     slow = results()
     slow["cold_login"][OURS_REFRESH] = _summary(500.0, 50.1)
@@ -286,7 +327,7 @@ def test_a_refresh_is_one_get_of_the_entry_url(requests: list[str], problem: str
 def test_results_without_entra_rows_still_render() -> None:
     """A run that measured no Entra ID login (older JSON) shows no empty Entra rows."""
     older = results()
-    for name in (OURS_ENTRA, OURS_ENTRA_PUSH, OURS_REFRESH):
+    for name in (OURS_ENTRA, OURS_ENTRA_PUSH, OURS_REFRESH, FLOOR):
         del older["cold_login"][name]
         older["parallel"].pop(name, None)
     del older["refresh"]
