@@ -54,9 +54,8 @@ def saml_response(entry_url: str, jar: CookieJar) -> str:
     for _ in range(10):
         request = urllib.request.Request(url)  # noqa: S310 (https, from the benchmark)
         jar.add_cookie_header(request)
-        target = urllib.parse.urlsplit(url)
-        headers = request.unredirected_hdrs
-        connection.request("GET", f"{target.path}?{target.query}", headers=headers)
+        target = urllib.parse.urlunsplit(("", "", *urllib.parse.urlsplit(url)[2:4], ""))
+        connection.request("GET", target, headers=request.unredirected_hdrs)
         response = connection.getresponse()
         body = response.read()
         jar.extract_cookies(response, request)
