@@ -1,5 +1,5 @@
-"""The kept IdP session tried the way ``Authenticator.resume`` does by default, with
-the standard library: one GET of the entry URL with the kept cookies, redirects
+"""The kept IdP session tried as every provider's first step (``Authenticator.resume_url``),
+with the standard library: one GET of that URL with the kept cookies, redirects
 followed (HTTPS only), and the SAMLResponse of the page it ends on.
 
 This is what an hourly refresh costs when the IdP still knows the session: no

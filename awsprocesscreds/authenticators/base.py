@@ -20,9 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
-from awsprocesscreds.bodies import text_body
 from awsprocesscreds.errors import ConfigurationError
-from awsprocesscreds.forms import Page
 from awsprocesscreds.interaction import Flow
 from awsprocesscreds.request import DEFAULT_MFA_TIMEOUT, CredentialRequest
 
@@ -120,14 +118,10 @@ class Authenticator(abc.ABC):
         when the IdP signs us in with them alone, else None (the login path then runs
         ``authenticate`` from scratch). Called after the GET of ``resume_url`` found
         no SAMLResponse (or when there is none), for providers that override it: the
-        pages an IdP answers by itself on the way. The default requests the endpoint
-        and takes the SAMLResponse input of its answer; it asks the person nothing."""
+        pages an IdP answers by itself on the way. The default does nothing more than
+        that GET (``kept_resume``), so the login path never calls it."""
         yield from ()  # a flow like ``authenticate``, one that never asks anything
-        response = self.context.session.get(self.context.endpoint)
-        if response.status_code >= 400:
-            return None
-        value = Page(text_body(response), response.url).input_value("SAMLResponse")
-        return (value or "").strip() or None
+        return None
 
     @abc.abstractmethod
     def authenticate(self) -> Flow[str]:

@@ -51,12 +51,8 @@ class ShibbolethEcpAuthenticator(Authenticator):
 
     @classmethod
     def resume_url(cls, request: CredentialRequest) -> str | None:
-        """ECP keeps no browser session: nothing to try."""
-        return None
-
-    def resume(self) -> Flow[str | None]:
-        """ECP keeps no browser session: every sign-in sends the password."""
-        yield from ()
+        """ECP keeps no browser session: nothing to try (and, with the default
+        ``resume``, nothing to walk), so every sign-in sends the password."""
         return None
 
     def authenticate(self) -> Flow[str]:
