@@ -31,6 +31,7 @@ from awsprocesscreds.errors import (
     NetworkError,
 )
 from awsprocesscreds.stdhttp import reason_of as _reason
+from awsprocesscreds.stdhttp import too_slow as _too_slow
 from awsprocesscreds.urls import host_of as _host
 from awsprocesscreds.urls import origin as _origin
 from awsprocesscreds.urls import redact_url, require_https, site_of
@@ -184,9 +185,3 @@ def _read_bounded(response: requests.Response, limit: int) -> None:
     # requests keeps a loaded body in _content; setting it is how a bounded read is
     # handed back without reading the stream twice.
     response._content = b"".join(chunks)
-
-
-def _too_slow(url: str | bytes, seconds: float) -> NetworkError:
-    return NetworkError(
-        f"{_host(url)} did not answer within {seconds:g} s; try again later or raise --timeout"
-    )

@@ -182,10 +182,7 @@ class Client:
                 f"(unknown authority or wrong host){self.hint}"
             )
         if isinstance(exc, TimeoutError):
-            return NetworkError(
-                f"{host} did not answer within {self.timeout:g} s; try again later "
-                "or raise --timeout"
-            )
+            return too_slow(url, self.timeout)
         if isinstance(exc, http.client.HTTPException) and not isinstance(exc, ConnectionError):
             # A status line or headers that are not HTTP (or too long): an answer came,
             # so sending the same request again would get the same.
@@ -238,6 +235,14 @@ class _TooLarge(OSError):
         super().__init__(host)
         self.host = host
         self.limit = limit
+
+
+def too_slow(url: str | bytes, seconds: float) -> NetworkError:
+    """The error for a server that did not answer ``url`` within ``seconds`` (the
+    deadline of one exchange), for this client and ``http.IdpSession`` alike."""
+    return NetworkError(
+        f"{host_of(url)} did not answer within {seconds:g} s; try again later or raise --timeout"
+    )
 
 
 def reason_of(exc: BaseException) -> str:
