@@ -56,6 +56,12 @@ class KeptSession:
     usable_until: float
 
 
+def sessions_directory(home: Path) -> Path:
+    """Where the kept sessions live for a home directory:
+    ``~/.aws/awsprocesscreds/sessions``."""
+    return home / ".aws" / "awsprocesscreds" / "sessions"
+
+
 def session_key(provider: str, host: str, username: str) -> str:
     """The file name stem of a provider's session for ``username`` at ``host``."""
     return cache_key({"v": 1, "provider": provider.lower(), "host": host.lower(), "user": username})
@@ -73,12 +79,12 @@ class SessionStore:
         """The person's kept sessions (``~/.aws/awsprocesscreds/sessions``), or None
         when HOME is unknown or relative (as for the credential cache)."""
         home, _ = home_directory()
-        return None if home is None else cls(home / ".aws" / "awsprocesscreds" / "sessions")
+        return None if home is None else cls(sessions_directory(home))
 
     def load(self, provider: str, host: str, username: str, jar: CookieJar) -> bool:
         """Put the kept session's cookies into ``jar``; False (nothing added) when there
         is none that is still usable. An expired one is removed."""
-        path = self._path(provider, host, username)
+        path = self.path(provider, host, username)
         document = self._read(path)
         if document is None:
             return False
@@ -112,7 +118,7 @@ class SessionStore:
         }
         try:
             ensure_private_directory(self.directory)
-            write_atomic(self._path(provider, host, username), json.dumps(document), 0o600)
+            write_atomic(self.path(provider, host, username), json.dumps(document), 0o600)
         except OSError as exc:
             log.warning("could not keep the IdP session (%s); the next login asks again", exc)
             return
@@ -120,7 +126,7 @@ class SessionStore:
 
     def delete(self, provider: str, host: str, username: str) -> bool:
         """Forget one kept session; True when there was one."""
-        return self._remove(self._path(provider, host, username))
+        return self._remove(self.path(provider, host, username))
 
     def clear(self) -> int:
         """Forget every kept session; returns how many there were."""
@@ -156,7 +162,8 @@ class SessionStore:
         with locks.hold(path, timeout, description, lambda: log.debug(waiting)) as held:
             yield held.contended
 
-    def _path(self, provider: str, host: str, username: str) -> Path:
+    def path(self, provider: str, host: str, username: str) -> Path:
+        """The file that keeps a provider's session for ``username`` at ``host``."""
         return self.directory / f"{session_key(provider, host, username)}.session"
 
     def _read(self, path: Path) -> dict[str, Any] | None:

@@ -19,9 +19,9 @@ from __future__ import annotations
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TypeVar
 
+from awsprocesscreds.hotpath import cache_directory
 from benchmarks.processes import BenchError, Command, Run, Spawner
 from benchmarks.tools import check_credentials, clear_cache, describe
 from tests.emulators.server import EmulatorServer
@@ -46,7 +46,7 @@ class Login:
 
 def expire_credentials(tool: Command) -> None:
     """Empty our credential cache but keep the IdP sessions beside it: an hour later."""
-    shutil.rmtree(Path(tool.env["HOME"]) / ".aws" / "awsprocesscreds" / "cache", ignore_errors=True)
+    shutil.rmtree(cache_directory(tool.env["HOME"]), ignore_errors=True)
 
 
 def measure_logins(

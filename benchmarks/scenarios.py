@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from awsprocesscreds.idp_sessions import session_key
+from awsprocesscreds.idp_sessions import SessionStore, sessions_directory
 from benchmarks.entra import FEDERATED_USER, entra_args, start_entra
 from benchmarks.installs import Baseline
 from benchmarks.logins import Login, delta, measure_logins, rotated, sts_calls
@@ -174,14 +174,14 @@ def measure_all(
 def floor_refresh(python: str, refresh: Command, idp: AdfsEmulator, sts: MotoSts) -> Command:
     """``floor_refresh.py`` refreshing on the AD FS session ``refresh`` keeps, in its HOME."""
     home = Path(refresh.env["HOME"])
-    host = urlsplit(idp.url).hostname or ""
-    session = home / ".aws" / "awsprocesscreds" / "sessions"
+    store = SessionStore(sessions_directory(home))
+    kept = store.path("adfs", urlsplit(idp.url).hostname or "", USER)
     argv = (
         python,
         str(Path(__file__).with_name("floor_refresh.py")),
         idp.entry_url,
         sts.url,
-        str(session / f"{session_key('adfs', host, USER)}.session"),
+        str(kept),
         ROLE_ARN,
         str(home / "floor-credentials.json"),
     )
