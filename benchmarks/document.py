@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from benchmarks.report import refresh_targets, render
+from benchmarks.report import floor_figures, refresh_targets, render
 from benchmarks.tools import BASELINE, LABELS, OURS, OURS_REFRESH, PYTHON, SIGN_INS
 
 MARKER = "{{results}}"
@@ -211,7 +211,7 @@ def _refresh(results: dict[str, Any]) -> str:
             f"{target['value']:.2f}x | {paired:.2f}x | {target['limit']} | "
             f"{_VERDICTS[target['met']]} |"
         )
-    rows += _floor(refresh.get("floor"))
+    rows += _floor(floor_figures(cold))
     requests = refresh["idp_requests"]
     listed = ", ".join(f"`{request}`" for request in requests)
     rows += [

@@ -67,12 +67,13 @@ def refresh_summary(cold: dict[str, list[Run]], requests: Sequence[str]) -> dict
         for label, full in (("refresh / ours", OURS), ("refresh / 0.0.2", BASELINE))
         if full in cold
     }
-    return {"paired": paired, "idp_requests": list(requests), "floor": floor_figures(cold)}
+    return {"paired": paired, "idp_requests": list(requests)}
 
 
-def floor_figures(cold: dict[str, list[Run]]) -> dict[str, float] | None:
+def floor_figures(cold: dict[str, dict[str, Any]]) -> dict[str, float] | None:
     """The refresh done with the standard library alone (``floor_refresh.py``) beside
-    ours and our full sign-in, by medians (ms), or None when one was not measured.
+    ours and our full sign-in, by the medians (ms) of their cold-login summaries, or
+    None when one was not measured.
 
     ``best_ratio`` is floor / (floor + full - refresh): refresh / full sign-in if our
     refresh cost no more than the floor while a sign-in went on costing what it costs
@@ -80,10 +81,7 @@ def floor_figures(cold: dict[str, list[Run]]) -> dict[str, float] | None:
     can be while the two share everything else."""
     if not all(name in cold for name in (FLOOR, OURS_REFRESH, OURS)):
         return None
-    floor, refresh, full = (
-        statistics.median(run.wall * 1000 for run in cold[name])
-        for name in (FLOOR, OURS_REFRESH, OURS)
-    )
+    floor, refresh, full = (cold[name]["median_ms"] for name in (FLOOR, OURS_REFRESH, OURS))
     return {
         "floor_ms": floor,
         "refresh_ms": refresh,
@@ -195,7 +193,7 @@ def render(results: dict[str, Any]) -> str:
         lines.append(f"  0.0.2 / ours (medians): {speedup:.1f}x")
     paired = ", ".join(f"{k} {v:.2f}x" for k, v in results["cache_hit_paired"].items())
     lines.append(f"  median of the ratios within each round: {paired}")
-    lines += ["", _cold_section(results), *_refresh_section(results.get("refresh"))]
+    lines += ["", _cold_section(results), *_refresh_section(results)]
     lines += ["", _parallel_section(results), ""]
     lines += _round_trip_section(results)
     lines += ["", *_parsing_section(results.get("parsing"))]
@@ -235,7 +233,8 @@ def _cold_section(results: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def _refresh_section(refresh: dict[str, Any] | None) -> list[str]:
+def _refresh_section(results: dict[str, Any]) -> list[str]:
+    refresh = results.get("refresh")
     if not refresh:
         return []
     paired = ", ".join(f"{k} {v:.2f}x" for k, v in refresh["paired"].items())
@@ -244,7 +243,7 @@ def _refresh_section(refresh: dict[str, Any] | None) -> list[str]:
         f"  refresh on a kept IdP session: median of the ratios within each round: {paired}",
         f"  its IdP requests: {len(requests)} ({', '.join(requests)}), no password, 1 STS call",
     ]
-    floor = refresh.get("floor")
+    floor = floor_figures(results["cold_login"])
     if floor:
         lines.append(
             f"  the same refresh with the standard library alone: {floor['floor_ms']:.0f} ms; "

@@ -78,7 +78,6 @@ def results(*, commit: str | None = "abc1234", dirty: bool = False) -> dict[str,
         "refresh": {
             "paired": {"refresh / ours": 0.57, "refresh / 0.0.2": 0.71},
             "idp_requests": REFRESH_REQUESTS,
-            "floor": {"floor_ms": 120.0, "refresh_ms": 290.0, "full_ms": 523.0, "best_ratio": 0.34},
         },
         "parallel": {
             OURS: {
@@ -224,13 +223,9 @@ def test_document_shows_the_refresh_without_our_code() -> None:
 
 
 def test_floor_figures_by_the_medians() -> None:
-    """floor 100 ms, refresh 150 ms, full sign-in 200 ms: at the floor, with the 50 ms a
-    sign-in adds, 100 / 150."""
-    cold = {
-        FLOOR: [_run(0.1), _run(0.09), _run(0.2)],
-        OURS_REFRESH: [_run(0.15), _run(0.15), _run(0.3)],
-        OURS: [_run(0.2), _run(0.2), _run(0.1)],
-    }
+    """floor 100 ms, refresh 150 ms, full sign-in 200 ms (medians): at the floor, with
+    the 50 ms a sign-in adds, 100 / 150."""
+    cold = {FLOOR: _summary(100.0), OURS_REFRESH: _summary(150.0), OURS: _summary(200.0)}
     figures = floor_figures(cold)
     assert figures is not None
     assert [figures[name] for name in ("floor_ms", "refresh_ms", "full_ms", "best_ratio")] == (
@@ -238,7 +233,13 @@ def test_floor_figures_by_the_medians() -> None:
     )
     del cold[FLOOR]
     assert floor_figures(cold) is None
-    assert refresh_summary(cold, REFRESH_REQUESTS)["floor"] is None
+    # A run without the floor (older JSON) prints and documents no floor.
+    older = results()
+    del older["cold_login"][FLOOR]
+    assert "standard library alone" not in render_report(older)
+    assert "The same refresh with the standard library alone" not in render_document(
+        older, TEMPLATE.read_text(encoding="utf-8"), HIDE
+    )
 
 
 def test_a_slow_refresh_misses_its_targets() -> None:
