@@ -11,18 +11,16 @@ from collections.abc import Mapping, Sequence
 
 from awsprocesscreds import __version__
 from awsprocesscreds.option_table import (
+    BY_PROFILE,
     COMMAND_GROUPS,
     COMMAND_HELP,
     GROUPS,
     HELP,
     IDENTITY,
     OPTIONS,
+    PROG,
+    SUBCOMMANDS,
 )
-
-PROG = "awsprocesscreds-saml"
-SUBCOMMANDS = ("roles", "configure", "logout", "console", "status")
-#: The commands that take ``--profile NAME`` instead of the profile's options.
-BY_PROFILE = ("roles", "logout", "console", "status")
 
 EPILOG = (
     "Commands: roles, configure, logout, console, status; the command comes first and each has "

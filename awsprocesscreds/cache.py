@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
-import logging
 import os
 import re
 import time
@@ -57,10 +56,11 @@ from awsprocesscreds.hotpath import (
     read_entry,
 )
 from awsprocesscreds.hotpath import cache_directory as _directory_name
+from awsprocesscreds.logs import logger
 
 __all__ = ["FileCache", "cache_directory", "cache_key"]
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 #: A refusal note younger than this may still be read by a run that waited on the
 #: lock (``login.RECENT_FAILURE`` is shorter), so tidying leaves it and its lock alone.

@@ -9,21 +9,26 @@ a login is needed.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 
-from awsprocesscreds.arguments import PROG, parse
-from awsprocesscreds.display import safe_text
+from awsprocesscreds import logs
 from awsprocesscreds.errors import AwsProcessCredsError, Terminated, UserAbort
+from awsprocesscreds.option_table import PROG
+from awsprocesscreds.plain_line import parse_plain
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from awsprocesscreds.commands import Arguments
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return the exit code (0, 1 for errors, 2 usage, 130 Ctrl-C,
     143 SIGTERM, 129 SIGHUP)."""
-    args = parse(list(sys.argv[1:] if argv is None else argv))
-    _enable_logging(verbose=args.verbose)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = parse_plain(words) or _parse(words)
+    logs.enable(verbose=args.verbose)
     try:
         _handle_termination()
         return _dispatch(args, os.environ)
@@ -42,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A bug, not an expected failure: one line, and the traceback under -v only.
         if args.verbose:
             import traceback
+
+            from awsprocesscreds.display import safe_text
 
             # Exception texts may quote the IdP.
             sys.stderr.write(safe_text(traceback.format_exc(), newlines=True))
@@ -67,10 +74,17 @@ def _handle_termination() -> None:
             signal.signal(number, terminate)
 
 
-def _dispatch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+def _parse(words: list[str]) -> Arguments:
+    """argparse's reading of any line that is not plain (see ``plain_line``)."""
+    from awsprocesscreds.arguments import parse
+
+    return parse(words)
+
+
+def _dispatch(args: Arguments, env: Mapping[str, str]) -> int:
     from awsprocesscreds import commands
 
-    handlers: dict[str | None, Callable[[argparse.Namespace, Mapping[str, str]], int]] = {
+    handlers: dict[str | None, Callable[[Arguments, Mapping[str, str]], int]] = {
         None: commands.credentials,
         "roles": commands.roles,
         "configure": commands.configure,
@@ -82,25 +96,11 @@ def _dispatch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 
 def _error(message: str) -> None:
+    from awsprocesscreds.display import safe_text  # on the way out: a run that works needs none
+
     line = safe_text(" ".join(message.split()))
     try:
         sys.stderr.write(f"{PROG}: error: {line}\n")
         sys.stderr.flush()
     except OSError:
         pass  # stderr is gone (a hung-up terminal): the exit code still tells
-
-
-def _enable_logging(verbose: bool) -> None:
-    """Our log lines on stderr: every step with -v, else warnings only. Other
-    libraries' loggers stay silent (urllib3 would print URLs with their queries)."""
-    import logging
-
-    from awsprocesscreds.display import SafeFormatter
-
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(SafeFormatter(f"{PROG}: %(message)s"))
-    ours = logging.getLogger("awsprocesscreds")
-    ours.addHandler(handler)
-    ours.setLevel(logging.DEBUG if verbose else logging.WARNING)
-    ours.propagate = False
-    logging.getLogger().addHandler(logging.NullHandler())

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-import argparse
-import logging
 import sys
 from collections.abc import Mapping
-from dataclasses import replace
 from urllib.parse import urlsplit
 
-from awsprocesscreds.display import safe_text
 from awsprocesscreds.errors import ConfigurationError, UsageError
+from awsprocesscreds.logs import logger
 from awsprocesscreds.request import CredentialRequest
 
-log = logging.getLogger(__name__)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from types import SimpleNamespace
+
+    #: A command's parsed line: argparse's, or ``plain_line``'s for a plain one.
+    Arguments = argparse.Namespace | SimpleNamespace
+
+log = logger(__name__)
 
 
-def credentials(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+def credentials(args: Arguments, env: Mapping[str, str]) -> int:
     """The original command: print credential_process JSON (cache, else login)."""
     from awsprocesscreds.login import obtain
 
@@ -26,7 +31,7 @@ def credentials(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     return 0
 
 
-def roles(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+def roles(args: Arguments, env: Mapping[str, str]) -> int:
     """Log in and list the assertion's roles by partition and account, without
     calling STS."""
     from awsprocesscreds.login import fetch_assertion, terminal_for
@@ -39,7 +44,7 @@ def roles(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     return 0
 
 
-def configure(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+def configure(args: Arguments, env: Mapping[str, str]) -> int:
     """Write the profile's credential_process line; print it and a command to try.
     Everything is checked before the file is touched; a refusal leaves it unchanged."""
     from awsprocesscreds import profiles
@@ -92,7 +97,7 @@ def configure(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     return 0
 
 
-def logout(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+def logout(args: Arguments, env: Mapping[str, str]) -> int:
     """Remove cached credentials (one profile's, or --all), the kept IdP session of
     that user at that IdP (or all of them) and, with --keyring, the stored password."""
     from awsprocesscreds.cache import FileCache, cache_key
@@ -106,7 +111,7 @@ def logout(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     forgotten = sessions.clear() if args.all and sessions is not None else 0
     if identified:
         # logout's --keyring is its own: forget the password (whatever the profile says).
-        request = replace(_request(args, env), keyring=args.keyring)
+        request = _request(args, env)._replace(keyring=args.keyring)
         if not args.all and cache is not None:
             removed += int(cache.delete(cache_key(request.key_parts())))
         if not args.all and sessions is not None:
@@ -124,7 +129,7 @@ def logout(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     return 0
 
 
-def console(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+def console(args: Arguments, env: Mapping[str, str]) -> int:
     """Open the AWS Management Console signed in with these credentials. The partition
     (from -a, else the region) and --destination are checked before any login."""
     import os
@@ -169,7 +174,7 @@ def console(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     return 0
 
 
-def status(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+def status(args: Arguments, env: Mapping[str, str]) -> int:
     """List the cached credential sets and kept IdP sessions (with --profile, only
     that profile's), one line each, never a secret."""
     import time
@@ -203,10 +208,10 @@ def status(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     return 0
 
 
-def _request(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> CredentialRequest:
+def _request(args: Arguments, env: Mapping[str, str] | None = None) -> CredentialRequest:
     """The request of the command's options, or with ``--profile`` (``roles``,
     ``console``, ``logout``, ``status``), of that profile's credential_process line."""
-    from awsprocesscreds.arguments import BY_PROFILE
+    from awsprocesscreds.option_table import BY_PROFILE
 
     if args.command in BY_PROFILE and getattr(args, "profile", None):
         from awsprocesscreds.profile_options import profile_options
@@ -217,5 +222,7 @@ def _request(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> 
 
 def _print(text: str) -> None:
     """Print a subcommand's text (it may carry IdP text such as role ARNs)."""
+    from awsprocesscreds.display import safe_text
+
     sys.stdout.write(safe_text(text, newlines=True) + "\n")
     sys.stdout.flush()

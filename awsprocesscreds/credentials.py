@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from awsprocesscreds.hotpath import MIN_REMAINING_SECONDS
 from awsprocesscreds.process_json import is_plain_value, is_process_document, render
@@ -15,25 +14,30 @@ from awsprocesscreds.process_json import is_plain_value, is_process_document, re
 MIN_REMAINING = timedelta(seconds=MIN_REMAINING_SECONDS)
 
 
-@dataclass(frozen=True)
-class Credentials:
-    """Temporary AWS credentials. ``expiration`` is always timezone-aware (UTC)."""
-
+class _Fields(NamedTuple):
     access_key_id: str
     secret_access_key: str
     session_token: str
     expiration: datetime
 
+
+class Credentials(_Fields):
+    """Temporary AWS credentials. ``expiration`` is always timezone-aware (UTC)."""
+
+    __slots__ = ()
+
+    def __new__(
+        cls, access_key_id: str, secret_access_key: str, session_token: str, expiration: datetime
+    ) -> Credentials:
+        if not all(is_plain_value(v) for v in (access_key_id, secret_access_key, session_token)):
+            raise ValueError("credential values must be printable ASCII")
+        if expiration.tzinfo is None:
+            raise ValueError("expiration must carry a timezone")
+        return super().__new__(cls, access_key_id, secret_access_key, session_token, expiration)
+
     def __repr__(self) -> str:
         # Never let a secret reach a log line or a traceback through repr().
         return f"Credentials(access_key_id={self.access_key_id!r}, expiration={self.expiration})"
-
-    def __post_init__(self) -> None:
-        values = (self.access_key_id, self.secret_access_key, self.session_token)
-        if not all(is_plain_value(value) for value in values):
-            raise ValueError("credential values must be printable ASCII")
-        if self.expiration.tzinfo is None:
-            raise ValueError("expiration must carry a timezone")
 
     def to_process_json(self) -> str:
         """Render the credential_process document botocore expects (Version 1)."""

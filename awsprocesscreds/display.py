@@ -13,7 +13,6 @@ passes its text through it.
 
 from __future__ import annotations
 
-import logging
 import re
 
 #: What a replaced character becomes: visible, and plainly not part of the message.
@@ -37,14 +36,3 @@ def safe_text(text: str, *, newlines: bool = False) -> str:
     LF is kept (for our own multi-line output); a lone line never needs one."""
     pattern = _UNSAFE_KEEPING_NEWLINES if newlines else _UNSAFE
     return pattern.sub(REPLACEMENT, text)
-
-
-class SafeFormatter(logging.Formatter):
-    """A log formatter whose lines pass through ``safe_text`` (a log message may
-    quote the IdP); a traceback, shown with -v only, keeps its line breaks."""
-
-    def formatMessage(self, record: logging.LogRecord) -> str:
-        return safe_text(super().formatMessage(record))
-
-    def formatException(self, ei: object) -> str:
-        return safe_text(super().formatException(ei), newlines=True)  # type: ignore[arg-type]

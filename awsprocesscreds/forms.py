@@ -7,10 +7,9 @@ and cannot be made slow by a hostile one.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 from awsprocesscreds import markup
@@ -31,8 +30,7 @@ _LOCATION = re.compile(
 _JS_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|x([0-9A-Fa-f]{2})|(.))")
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One ``<input>`` of a form, as served."""
 
     name: str
@@ -41,8 +39,7 @@ class Field:
     id: str | None = None
 
 
-@dataclass(frozen=True)
-class Form:
+class Form(NamedTuple):
     """A form with its action resolved against the URL of the page that served it."""
 
     action: str
@@ -93,24 +90,21 @@ class Form:
         return posted
 
 
-@dataclass(frozen=True)
-class SamlPage:
+class SamlPage(NamedTuple):
     """The final page of a sign-in: ``assertion`` is its SAMLResponse value (may be
     empty when the IdP refused)."""
 
     assertion: str
 
 
-@dataclass(frozen=True)
-class AutoPostPage:
+class AutoPostPage(NamedTuple):
     """A page that posts a hidden form by itself: WS-Federation's return to the
     service, OIDC's form_post, SAML's POST binding between services."""
 
     form: Form
 
 
-@dataclass(frozen=True)
-class UnknownPage:
+class UnknownPage(NamedTuple):
     """A page no rule recognised: its title and any error text it shows."""
 
     title: str
@@ -184,7 +178,7 @@ class Page:
         for script in self.scripts:
             for match in _LOCATION.finditer(script):
                 raw = match.group(2) if match.group(1) else match.group(4)
-                found.append(urljoin(self.url, html.unescape(unescape_js(raw))))
+                found.append(urljoin(self.url, markup.unescape(unescape_js(raw))))
         return found
 
     def form_with_field(self, names: Iterable[str]) -> Form | None:

@@ -16,7 +16,6 @@ requests errors are turned into our NetworkError here, in one place.
 
 from __future__ import annotations
 
-import logging
 import time
 from typing import Any
 
@@ -30,6 +29,7 @@ from awsprocesscreds.errors import (
     IdpResponseError,
     NetworkError,
 )
+from awsprocesscreds.logs import install_pending, logger
 from awsprocesscreds.stdhttp import reason_of as _reason
 from awsprocesscreds.stdhttp import too_slow as _too_slow
 from awsprocesscreds.urls import host_of as _host
@@ -45,7 +45,7 @@ __all__ = [
     "text_body",
 ]
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
 #: The bound on a whole exchange (``--timeout``), each redirect included.
@@ -64,6 +64,7 @@ class IdpSession(requests.Session):
         read_timeout: float = DEFAULT_READ_TIMEOUT,
         max_body_bytes: int = MAX_BODY_BYTES,
     ) -> None:
+        install_pending()  # requests and urllib3 log: the CLI's handler first (see ``logs``)
         super().__init__()
         self.timeout = (connect_timeout, read_timeout)
         self.max_body_bytes = max_body_bytes

@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import os
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from http.cookiejar import Cookie, CookieJar
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from awsprocesscreds import locks
 from awsprocesscreds.files import (
@@ -34,8 +32,9 @@ from awsprocesscreds.files import (
     write_atomic,
 )
 from awsprocesscreds.hotpath import cache_key
+from awsprocesscreds.logs import logger
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 #: How long a kept session is used after the sign-in that made it: a working day.
 MAX_AGE = 12 * 3600.0
@@ -46,8 +45,7 @@ _NAME = re.compile(r"[0-9a-f]{64}\.session")
 _COOKIE_FIELDS = ("name", "value", "domain", "path")
 
 
-@dataclass(frozen=True)
-class KeptSession:
+class KeptSession(NamedTuple):
     """What ``status`` shows of a kept session (never its cookies)."""
 
     provider: str

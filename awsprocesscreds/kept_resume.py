@@ -11,8 +11,8 @@ a sign-in.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from http.cookiejar import CookieJar
+from typing import NamedTuple
 
 from awsprocesscreds import __version__
 from awsprocesscreds.forms import Page
@@ -23,8 +23,7 @@ IDP_CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 USER_AGENT = f"awsprocesscreds/{__version__}"
 
 
-@dataclass(frozen=True)
-class KeptAnswer:
+class KeptAnswer(NamedTuple):
     """What the GET with a kept session found: the SAMLResponse, or none; and whether
     the page goes on by itself (a form a browser posts without the person, on a page
     that asks nothing), where a provider's own ``resume`` may get further."""

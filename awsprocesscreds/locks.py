@@ -18,8 +18,8 @@ import os
 import stat
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from awsprocesscreds.errors import CacheLockTimeout
 
@@ -28,8 +28,7 @@ POLL_SECONDS = 0.05
 _FLAGS = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
 
 
-@dataclass(frozen=True)
-class Held:
+class Held(NamedTuple):
     """A lock this run holds: ``contended`` when it had to wait for another run."""
 
     path: Path

@@ -9,7 +9,6 @@ check -> login -> write, so concurrent runs for the same profile log in once.
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
@@ -17,22 +16,22 @@ from urllib.parse import urlsplit
 from awsprocesscreds import saml, sts
 from awsprocesscreds.cache import FileCache, cache_key
 from awsprocesscreds.credentials import Credentials
-from awsprocesscreds.errors import (
-    AccountLocked,
-    AuthenticationError,
-    NoTerminal,
-)
-from awsprocesscreds.interaction import Interactor, run_flow
-from awsprocesscreds.passwords import PasswordStore, RememberingInteractor
+from awsprocesscreds.errors import AccountLocked, AuthenticationError, NoTerminal
+from awsprocesscreds.logs import logger
 from awsprocesscreds.request import CredentialRequest
-from awsprocesscreds.roles import select_role
 from awsprocesscreds.sign_in import LOCK_MARGIN, sign_in
 from awsprocesscreds.status import describe
 from awsprocesscreds.sts_endpoint import StsSettings
-from awsprocesscreds.terminal import PASSWORD_ENV, TerminalInteractor
-from awsprocesscreds.turns import TerminalTurn
 
-log = logging.getLogger(__name__)
+# The terminal, the keyring and the flow driver are imported when a sign-in needs the
+# person: an hourly refresh on a kept IdP session never does (see ``LaterTerminal``).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from awsprocesscreds.interaction import Choose, Interactor, Notify, Prompt, Wait
+    from awsprocesscreds.passwords import PasswordStore
+    from awsprocesscreds.terminal import TerminalInteractor
+
+log = logger(__name__)
 
 #: A refused password seen by another run this recently is not asked for again: each
 #: retry would be one more strike towards the IdP's account lockout.
@@ -73,7 +72,7 @@ def obtain(
             refusal = cache.recent_failure(key, RECENT_FAILURE) if contended else None
             if refusal is not None:
                 raise AuthenticationError(f"{refusal} (seconds ago, in another run)")
-        person = interactor or stack.enter_context(terminal_for(request, env))
+        person = interactor or LaterTerminal(request, env, stack)
         try:
             assertion = fetch_assertion(request, person, env)
         except AuthenticationError as exc:
@@ -98,8 +97,42 @@ def obtain(
 def terminal_for(request: CredentialRequest, env: Mapping[str, str]) -> TerminalInteractor:
     """The person's terminal, taking turns with other runs on it (use it in a
     ``with`` block: its end is the end of this run's turn)."""
+    from awsprocesscreds.terminal import TerminalInteractor
+    from awsprocesscreds.turns import TerminalTurn
+
     turn = TerminalTurn(env, request.mfa_timeout + LOCK_MARGIN, use_home=request.use_cache)
     return TerminalInteractor(env, turn=turn)
+
+
+class LaterTerminal:
+    """The person's terminal (``terminal_for``), opened at the first step that needs
+    it and closed with ``stack``: a run that asks nothing (a refresh on a kept IdP
+    session, a role given with -a) never loads the terminal's code."""
+
+    def __init__(
+        self, request: CredentialRequest, env: Mapping[str, str], stack: contextlib.ExitStack
+    ) -> None:
+        self._request = request
+        self._env = env
+        self._stack = stack
+        self._terminal: TerminalInteractor | None = None
+
+    def _opened(self) -> TerminalInteractor:
+        if self._terminal is None:
+            self._terminal = self._stack.enter_context(terminal_for(self._request, self._env))
+        return self._terminal
+
+    def prompt(self, step: Prompt) -> str:
+        return self._opened().prompt(step)
+
+    def choose(self, step: Choose) -> int:
+        return self._opened().choose(step)
+
+    def notify(self, step: Notify) -> None:
+        self._opened().notify(step)
+
+    def wait(self, step: Wait) -> None:
+        self._opened().wait(step)
 
 
 @contextlib.contextmanager
@@ -123,6 +156,8 @@ def password_store(request: CredentialRequest) -> PasswordStore | None:
     """The keyring entry for this username at this IdP host, with --keyring only."""
     if not request.keyring:
         return None
+    from awsprocesscreds.passwords import PasswordStore
+
     return PasswordStore(urlsplit(request.endpoint).hostname or request.endpoint, request.username)
 
 
@@ -134,11 +169,16 @@ def fetch_assertion(
     is asked once. A password given in the environment wins over the keyring and is
     not stored in it."""
     store = password_store(request)
-    if store is not None and env.get(PASSWORD_ENV):
-        log.debug("%s is set; the keyring is not used", PASSWORD_ENV)
-        store = None
+    if store is not None:
+        from awsprocesscreds.terminal import PASSWORD_ENV
+
+        if env.get(PASSWORD_ENV):
+            log.debug("%s is set; the keyring is not used", PASSWORD_ENV)
+            store = None
     if store is None:
         return saml.parse_assertion(sign_in(request, interactor, env))
+    from awsprocesscreds.passwords import RememberingInteractor
+
     remembering = RememberingInteractor(interactor, store)
     try:
         encoded = sign_in(request, remembering, env)
@@ -160,6 +200,13 @@ def pick_role(
 ) -> saml.Role:
     """The role of -a, else the only one, else the person's choice from a menu."""
     log.debug("assertion grants %d role(s)", len(assertion.roles))
+    if request.role_arn is not None or len(assertion.roles) == 1:
+        role = saml.choose_role(assertion.roles, request.role_arn)  # nothing to ask
+        log.debug("role %s", role.role_arn)
+        return role
+    from awsprocesscreds.interaction import run_flow
+    from awsprocesscreds.roles import select_role
+
     try:
         role = run_flow(select_role(assertion.roles, request.role_arn), interactor)
     except NoTerminal:

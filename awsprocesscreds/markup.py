@@ -22,9 +22,7 @@ tag inside an open form is ignored, and a form ends at ``</form>``.
 
 from __future__ import annotations
 
-import html
 import re
-from dataclasses import dataclass, field
 
 #: Tags, comments and attributes read from one page before it is refused.
 MAX_MARKUP = 100_000
@@ -51,6 +49,16 @@ _ATTRIBUTE_NAME = re.compile(r"[^\s/>][^\s/>=]*")
 _UNQUOTED_VALUE = re.compile(r"[^\s>]*")
 
 
+def unescape(text: str) -> str:
+    """``html.unescape``, whose table of 2,000 entities is imported only for text
+    that has an entity: the SAML form a refresh reads has none."""
+    if "&" not in text:
+        return text
+    import html
+
+    return html.unescape(text)
+
+
 def _match_end(pattern: re.Pattern[str], page: str, pos: int) -> int:
     """Where ``pattern`` matched at ``pos`` ends (``pos`` when it does not match)."""
     match = pattern.match(page, pos)
@@ -61,44 +69,52 @@ class MarkupLimitError(ValueError):
     """The page has more markup than any login page; it was not read to the end."""
 
 
-@dataclass
+# Plain classes, not dataclasses: the scanner fills them in as it reads, and they are
+# on the path of every refresh, where a dataclass's creation costs more than the page.
 class Element:
     """An element with an ``id``: its attributes and the span of ``Markup.texts``
     that lies inside it."""
 
-    name: str
-    attrs: dict[str, str]
-    text_start: int
-    text_end: int | None = None
+    __slots__ = ("attrs", "name", "text_end", "text_start")
+
+    def __init__(
+        self, name: str, attrs: dict[str, str], text_start: int, text_end: int | None = None
+    ) -> None:
+        self.name = name
+        self.attrs = attrs
+        self.text_start = text_start
+        self.text_end = text_end
 
 
-@dataclass
 class FormRecord:
-    attrs: dict[str, str]
-    inputs: list[dict[str, str]] = field(default_factory=list)
+    __slots__ = ("attrs", "inputs")
+
+    def __init__(self, attrs: dict[str, str]) -> None:
+        self.attrs = attrs
+        self.inputs: list[dict[str, str]] = []
 
 
-@dataclass
 class Markup:
     """What one pass kept: forms with their inputs, the first input of each name, the
     first element of each id, the first title, the page's visible text runs, and its
     inline scripts (with ``<body onload>``, which runs like one)."""
 
-    forms: list[FormRecord] = field(default_factory=list)
-    inputs: dict[str, dict[str, str]] = field(default_factory=dict)
-    ids: dict[str, Element] = field(default_factory=dict)
-    #: The first element of each class name (``class="a b"`` counts for both).
-    classes: dict[str, Element] = field(default_factory=dict)
-    #: The first ``<label for=ID>`` of each ID.
-    labels: dict[str, Element] = field(default_factory=dict)
-    title: str | None = None
-    texts: list[str] = field(default_factory=list)
-    scripts: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.forms: list[FormRecord] = []
+        self.inputs: dict[str, dict[str, str]] = {}
+        self.ids: dict[str, Element] = {}
+        #: The first element of each class name (``class="a b"`` counts for both).
+        self.classes: dict[str, Element] = {}
+        #: The first ``<label for=ID>`` of each ID.
+        self.labels: dict[str, Element] = {}
+        self.title: str | None = None
+        self.texts: list[str] = []
+        self.scripts: list[str] = []
 
     def text_of(self, element: Element) -> str:
         """The element's text runs joined by spaces, entities decoded."""
         end = len(self.texts) if element.text_end is None else element.text_end
-        return " ".join(html.unescape(text) for text in self.texts[element.text_start : end])
+        return " ".join(unescape(text) for text in self.texts[element.text_start : end])
 
 
 def scan(page: str) -> Markup:
@@ -187,7 +203,7 @@ class _Scanner:
                     value_end = _match_end(_UNQUOTED_VALUE, page, pos)
                     value, pos = page[pos:value_end], value_end
             # A repeated attribute keeps its first value, as in browsers.
-            attrs.setdefault(name, html.unescape(value))
+            attrs.setdefault(name, unescape(value))
 
     def _raw_text(self, name: str, start: int) -> int:
         page = self.page
@@ -195,7 +211,7 @@ class _Scanner:
         end = len(page) if closing is None else closing.start()
         content = page[start:end]
         if name == "title" and self.out.title is None:
-            self.out.title = html.unescape(content)
+            self.out.title = unescape(content)
         if name in _SHOWN:
             self._text(content)
         elif name == "script":

@@ -4,24 +4,33 @@ from, and the checks of their values. ``arguments`` builds the parsers from it."
 
 from __future__ import annotations
 
-import argparse
 from typing import Any
 
 from awsprocesscreds.hotpath import MAX_DURATION, MIN_DURATION
 from awsprocesscreds.request import DEFAULT_MFA_TIMEOUT, DEFAULT_TIMEOUT, MFA_FACTORS
 
+PROG = "awsprocesscreds-saml"
+SUBCOMMANDS = ("roles", "configure", "logout", "console", "status")
+#: The commands that take ``--profile NAME`` instead of the profile's options.
+BY_PROFILE = ("roles", "logout", "console", "status")
 IDENTITY = ("endpoint", "username", "provider")
+
+
+def _refused(message: str) -> Exception:
+    """argparse's error for a value its type refuses, which it shows as is (argparse
+    is imported here, on the way to a usage error: plain lines never need it)."""
+    import argparse
+
+    return argparse.ArgumentTypeError(message)
 
 
 def _duration(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of seconds") from None
+        raise _refused(f"{text!r} is not a whole number of seconds") from None
     if not MIN_DURATION <= value <= MAX_DURATION:
-        raise argparse.ArgumentTypeError(
-            f"must be between {MIN_DURATION} and {MAX_DURATION} seconds"
-        )
+        raise _refused(f"must be between {MIN_DURATION} and {MAX_DURATION} seconds")
     return value
 
 
@@ -29,15 +38,15 @@ def _seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        raise _refused(f"{text!r} is not a number of seconds") from None
     if not 0 < value <= 3600:
-        raise argparse.ArgumentTypeError("must be more than 0 and at most 3600 seconds")
+        raise _refused("must be more than 0 and at most 3600 seconds")
     return value
 
 
 def _one_line(text: str) -> str:
     if not text or not all(char.isprintable() for char in text):
-        raise argparse.ArgumentTypeError("must be one line of printable text")
+        raise _refused("must be one line of printable text")
     return text
 
 

@@ -8,11 +8,12 @@ failure is one line under ``-v``. ``keyring`` is imported only here, only then.
 
 from __future__ import annotations
 
-import logging
+from types import ModuleType
 
 from awsprocesscreds.interaction import PASSWORD, Choose, Interactor, Notify, Prompt, Wait
+from awsprocesscreds.logs import install_pending, logger
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 SERVICE_PREFIX = "awsprocesscreds:"
 
@@ -26,18 +27,14 @@ class PasswordStore:
 
     def get(self) -> str | None:
         try:
-            import keyring
-
-            return keyring.get_password(self.service, self.username) or None
+            return _keyring().get_password(self.service, self.username) or None
         except Exception as exc:  # no backend, D-Bus errors...: fall back to the prompt
             log.debug("keyring unavailable, asking instead (%s)", type(exc).__name__)
             return None
 
     def set(self, password: str) -> None:
         try:
-            import keyring
-
-            keyring.set_password(self.service, self.username, password)
+            _keyring().set_password(self.service, self.username, password)
         except Exception as exc:
             log.debug("could not store the password in the keyring (%s)", type(exc).__name__)
         else:
@@ -46,13 +43,18 @@ class PasswordStore:
     def delete(self) -> bool:
         """Forget the stored password; True when one was removed."""
         try:
-            import keyring
-
-            keyring.delete_password(self.service, self.username)
+            _keyring().delete_password(self.service, self.username)
         except Exception as exc:
             log.debug("no stored password removed (%s)", type(exc).__name__)
             return False
         return True
+
+
+def _keyring() -> ModuleType:
+    install_pending()  # keyring logs: the CLI's handler first (see ``logs``)
+    import keyring
+
+    return keyring
 
 
 class RememberingInteractor:

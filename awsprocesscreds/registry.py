@@ -13,16 +13,17 @@ points.
 from __future__ import annotations
 
 import importlib
-import logging
-from typing import TYPE_CHECKING
 
-from awsprocesscreds.authenticators.base import Authenticator
 from awsprocesscreds.errors import ProviderNotFoundError
+from awsprocesscreds.logs import logger
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
 
-log = logging.getLogger(__name__)
+    from awsprocesscreds.authenticators.base import Authenticator
+
+log = logger(__name__)
 
 GROUP = "awsprocesscreds.authenticators"
 
@@ -38,6 +39,11 @@ BUILT_IN = {
     "shibboleth": "awsprocesscreds.authenticators.shibboleth:ShibbolethAuthenticator",
     "shibboleth-ecp": "awsprocesscreds.authenticators.shibboleth_ecp:ShibbolethEcpAuthenticator",
 }
+#: The built-in providers that try a kept IdP session with a GET of the entry URL
+#: first (their ``resume_url`` is the default; a test holds this to the classes). The
+#: shared login path sends that GET before it imports the provider's module, so an
+#: hourly refresh on a live session costs no more than the GET and the STS call.
+RESUMED_AT_ENTRY = frozenset({"adfs", "form", "keycloak", "okta", "pingfed"})
 
 
 def provider_names() -> list[str]:
@@ -51,6 +57,8 @@ def load_authenticator(name: str) -> type[Authenticator]:
     Raises ProviderNotFoundError naming the valid providers when there is none, or
     when the one asked for cannot be loaded.
     """
+    from awsprocesscreds.authenticators.base import Authenticator
+
     wanted = name.lower()
     if wanted in BUILT_IN:
         module, _, attribute = BUILT_IN[wanted].partition(":")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from awsprocesscreds.hotpath import key_parts
 
@@ -12,10 +12,16 @@ MFA_FACTORS = ("push", "totp", "sms", "call", "email", "token")
 #: Seconds to wait for a push or phone approval, and for each IdP or STS answer.
 DEFAULT_MFA_TIMEOUT = 60.0
 DEFAULT_TIMEOUT = 30.0
+#: Provider-specific options: request field -> the option's name on the command line
+#: (each provider says which it honours: ``Authenticator.options``).
+PROVIDER_OPTIONS = {
+    "entity_id": "--entity-id",
+    "okta_client_id": "--okta-client-id",
+    "no_browser": "--no-browser",
+}
 
 
-@dataclass(frozen=True)
-class CredentialRequest:
+class CredentialRequest(NamedTuple):
     provider: str
     endpoint: str
     username: str

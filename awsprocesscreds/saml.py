@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import logging
-from dataclasses import dataclass
+from typing import NamedTuple
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree as SafeET
@@ -18,6 +17,7 @@ from defusedxml import DefusedXmlException
 
 from awsprocesscreds.errors import RoleSelectionError, SamlAssertionError
 from awsprocesscreds.hotpath import MAX_DURATION, MIN_DURATION
+from awsprocesscreds.logs import logger
 
 ROLE_ATTRIBUTE = "https://aws.amazon.com/SAML/Attributes/Role"
 SESSION_NAME_ATTRIBUTE = "https://aws.amazon.com/SAML/Attributes/RoleSessionName"
@@ -26,7 +26,7 @@ _SAML_NS = "urn:oasis:names:tc:SAML:2.0:assertion"
 #: A SAML response with hundreds of roles is well under this.
 MAX_ASSERTION_CHARS = 1024 * 1024
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 
 def role_arn_parts(arn: str) -> tuple[str, str, str] | None:
@@ -51,8 +51,7 @@ def role_arn_parts(arn: str) -> tuple[str, str, str] | None:
     return partition, account, name
 
 
-@dataclass(frozen=True)
-class Role:
+class Role(NamedTuple):
     """A role the assertion lets the person assume, with the SAML provider to name.
     ``parse_role_value`` only makes roles whose ARN ``role_arn_parts`` reads; for any
     other, partition and account are empty and the name is the whole ARN."""
@@ -77,8 +76,7 @@ class Role:
         return role_arn_parts(self.role_arn) or ("", "", self.role_arn)
 
 
-@dataclass(frozen=True)
-class SamlAssertion:
+class SamlAssertion(NamedTuple):
     """What AWS reads from the assertion. ``encoded`` is the base64 text as received,
     which is what STS wants back; it is a secret and never shown."""
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from awsprocesscreds.cache import FileCache
@@ -26,8 +26,7 @@ OLDER = "(unknown: written by an older version)"
 _ABOUT_FIELDS = ("provider", "host", "username", "role_arn", "duration", "entity_id")
 
 
-@dataclass(frozen=True)
-class CachedSet:
+class CachedSet(NamedTuple):
     """A cached credential set as ``status`` shows it: ``about`` None when the entry
     has no (readable) description."""
 

@@ -25,28 +25,27 @@ from __future__ import annotations
 import functools
 import http.client
 import importlib.util
-import logging
 import os
 import ssl
 import urllib.request
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from http.cookiejar import CookieJar
+from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 from awsprocesscreds.bodies import decoded
 from awsprocesscreds.connections import Connections
 from awsprocesscreds.deadline import DeadlineContext, deadline_context
 from awsprocesscreds.errors import ConfigurationError, NetworkError, Unreachable
+from awsprocesscreds.logs import logger
 from awsprocesscreds.urls import host_of, redact_url, require_https
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 MAX_REDIRECTS = 10
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """What a server answered, whatever the status: the final URL after redirects,
     the status, the headers (names in lower case) and the (bounded) body."""
 
@@ -60,8 +59,7 @@ class Answer:
         return decoded(self.body, self.headers.get("content-type", ""))
 
 
-@dataclass(frozen=True)
-class Client:
+class Client(NamedTuple):
     """How to reach one service: its CA bundle, proxies, deadline and bounds.
 
     ``ca_names`` are the variables naming a CA bundle, in the order they win;

@@ -8,19 +8,19 @@ recursively. Partition and regional endpoint follow the role ARN (``sts_endpoint
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Protocol
 
 from awsprocesscreds.credentials import Credentials, format_expiration
 from awsprocesscreds.errors import NetworkError, StsError
+from awsprocesscreds.logs import logger
 from awsprocesscreds.saml import Role, SamlAssertion
 from awsprocesscreds.stdhttp import Client
 from awsprocesscreds.sts_endpoint import CA_BUNDLE_VARIABLES, StsSettings
 from awsprocesscreds.sts_query import MAX_ANSWER_BYTES, StsClient, StsRefusal, unreachable_error
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 DEFAULT_DURATION = 3600
 

@@ -12,7 +12,7 @@ botocore sends there.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from awsprocesscreds.errors import ConfigurationError
 
@@ -49,12 +49,13 @@ LEGACY_GLOBAL_REGIONS = frozenset(
         "us-west-2",
     )
 )
+#: Seconds to wait for each STS answer, unless ``--timeout`` says otherwise.
+DEFAULT_READ_TIMEOUT = 30.0
 #: Where the CA bundle for STS is named, as botocore reads it.
 CA_BUNDLE_VARIABLES = ("AWS_CA_BUNDLE", "REQUESTS_CA_BUNDLE")
 
 
-@dataclass(frozen=True)
-class StsSettings:
+class StsSettings(NamedTuple):
     """Where and how to reach STS, read from the environment at the CLI edge."""
 
     endpoint_url: str | None = None
@@ -63,7 +64,7 @@ class StsSettings:
     use_dualstack: bool = False
     #: ``AWS_STS_REGIONAL_ENDPOINTS=legacy``: the global endpoint where botocore uses it.
     legacy_global: bool = False
-    read_timeout: float = 30.0
+    read_timeout: float = DEFAULT_READ_TIMEOUT
     max_attempts: int = 3
 
     @classmethod
@@ -78,7 +79,7 @@ class StsSettings:
             use_fips=_flag(env.get("AWS_USE_FIPS_ENDPOINT")),
             use_dualstack=_flag(env.get("AWS_USE_DUALSTACK_ENDPOINT")),
             legacy_global=_regional_endpoints(env.get("AWS_STS_REGIONAL_ENDPOINTS")) == "legacy",
-            read_timeout=cls.read_timeout if timeout is None else timeout,
+            read_timeout=DEFAULT_READ_TIMEOUT if timeout is None else timeout,
         )
 
     def url_for(self, partition: str) -> str:

@@ -10,7 +10,6 @@ follow botocore's standard mode: 3 attempts in all, for connection failures, HTT
 
 from __future__ import annotations
 
-import logging
 import random
 import re
 import time
@@ -25,10 +24,11 @@ from defusedxml import DefusedXmlException
 
 from awsprocesscreds.credentials import Credentials
 from awsprocesscreds.errors import NetworkError, StsError, Unreachable
+from awsprocesscreds.logs import logger
 from awsprocesscreds.saml import Role
 from awsprocesscreds.stdhttp import Answer
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 API_VERSION = "2011-06-15"
 #: An STS answer is a few kilobytes.

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import logging
 import os
 import sys
 import time
@@ -29,9 +28,10 @@ from awsprocesscreds.interaction import (
     Wait,
     menu_lines,
 )
+from awsprocesscreds.logs import logger
 from awsprocesscreds.turns import TerminalTurn
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 PASSWORD_ENV = "AWSPROCESSCREDS_PASSWORD"
 MFA_CODE_ENV = "AWSPROCESSCREDS_MFA_CODE"

@@ -16,14 +16,14 @@ taken before it and never while holding it, so no two runs can wait on each othe
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
 
 from awsprocesscreds.errors import CacheLockTimeout, TerminalBusy
+from awsprocesscreds.logs import logger
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 #: Where the lock files live: in $XDG_RUNTIME_DIR (private to the user, in memory,
 #: never a network file system) when there is one, else under $HOME.

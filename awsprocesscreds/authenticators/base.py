@@ -22,17 +22,10 @@ from typing import TYPE_CHECKING, ClassVar
 
 from awsprocesscreds.errors import ConfigurationError
 from awsprocesscreds.interaction import Flow
-from awsprocesscreds.request import DEFAULT_MFA_TIMEOUT, CredentialRequest
+from awsprocesscreds.request import DEFAULT_MFA_TIMEOUT, PROVIDER_OPTIONS, CredentialRequest
 
 if TYPE_CHECKING:
     import requests
-
-#: Provider-specific options: request field -> the option's name on the command line.
-PROVIDER_OPTIONS = {
-    "entity_id": "--entity-id",
-    "okta_client_id": "--okta-client-id",
-    "no_browser": "--no-browser",
-}
 
 
 @dataclass(frozen=True)

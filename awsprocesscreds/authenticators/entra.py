@@ -17,7 +17,6 @@ URL, such as the application's User access URL, which is opened and followed.
 from __future__ import annotations
 
 import dataclasses
-import logging
 from urllib.parse import urlsplit
 
 from awsprocesscreds.answers import dig, text
@@ -41,12 +40,13 @@ from awsprocesscreds.errors import (
 )
 from awsprocesscreds.forms import AutoPostPage, Page, SamlPage
 from awsprocesscreds.interaction import PASSWORD, Flow, Prompt
+from awsprocesscreds.logs import logger
 from awsprocesscreds.request import CredentialRequest
 from awsprocesscreds.saml import role_arn_parts
 from awsprocesscreds.saml_request import DEFAULT_ENTITY_ID, acs_url, authn_request, redirect_encode
 from awsprocesscreds.urls import require_https, with_query
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 #: Pages on which ``sErrorCode`` says why the page is shown (a second factor is
 #: required, say), not that the sign-in failed.

@@ -13,7 +13,6 @@ asks for a new one, at most MAX_CODE_ATTEMPTS times.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -35,8 +34,9 @@ from awsprocesscreds.interaction import (
     Wait,
     polls_within,
 )
+from awsprocesscreds.logs import logger
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 #: ``--mfa-factor`` -> the Entra methods (``authMethodId``) it stands for.
 FACTOR_METHODS: dict[str, tuple[str, ...]] = {

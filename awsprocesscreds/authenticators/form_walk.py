@@ -8,7 +8,6 @@ yields what it needs from the person (``Prompt``, ``Choose``, ``Notify``, ``Wait
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
@@ -25,13 +24,14 @@ from awsprocesscreds.interaction import (
     Notify,
     Prompt,
 )
+from awsprocesscreds.logs import logger
 from awsprocesscreds.page_guard import PageGuard, page_name
 from awsprocesscreds.urls import origin as _origin
 
 if TYPE_CHECKING:
     from awsprocesscreds.authenticators.form_idp import FormAuthenticator
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 
 class FormWalk:

@@ -13,7 +13,6 @@ org asks for one), which is single use: it is exchanged for a session cookie thr
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,10 +33,11 @@ from awsprocesscreds.errors import (
 )
 from awsprocesscreds.forms import Page
 from awsprocesscreds.interaction import PASSWORD, Flow, Prompt
+from awsprocesscreds.logs import logger
 from awsprocesscreds.request import CredentialRequest
 from awsprocesscreds.urls import redact_url, require_https, site_of
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 #: Statuses of /login/sessionCookieRedirect meaning "not offered here": the token was
 #: not consumed, so the older ``?onetimetoken=`` path may still use it.

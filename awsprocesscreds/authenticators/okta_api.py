@@ -4,7 +4,6 @@ JSON is read through ``answers.dig`` and ``answers.text``."""
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -14,9 +13,10 @@ from awsprocesscreds.authenticators.base import LoginContext
 from awsprocesscreds.bodies import json_body
 from awsprocesscreds.errors import AuthenticationError, IdpResponseError, MfaError
 from awsprocesscreds.interaction import Flow, Wait
+from awsprocesscreds.logs import logger
 from awsprocesscreds.urls import redact_url
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 #: Longest we sleep, in total, for Okta's rate limit (429) before giving up.
 RATE_LIMIT_MAX_WAIT = 60.0

@@ -14,7 +14,6 @@ The tokens are secrets: never logged, never kept.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,9 +29,10 @@ from awsprocesscreds.errors import (
 )
 from awsprocesscreds.forms import Page
 from awsprocesscreds.interaction import Flow, Notify, Wait, polls_within
+from awsprocesscreds.logs import logger
 from awsprocesscreds.urls import redact_url
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 SCOPE = "openid okta.apps.sso"
 _DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"

@@ -12,7 +12,6 @@ own authentication policy demands, which the Classic API cannot satisfy on these
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,9 +37,10 @@ from awsprocesscreds.interaction import (
     Wait,
     polls_within,
 )
+from awsprocesscreds.logs import logger
 from awsprocesscreds.urls import redact_url, site_of
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 _IDX = "application/ion+json; okta-version=1.0.0"
 _HEADERS = {"Accept": _IDX, "Content-Type": _IDX}

@@ -6,7 +6,6 @@ Authenticator), SMS, voice call, email, and hardware/RSA one-time tokens.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,8 +24,9 @@ from awsprocesscreds.interaction import (
     Wait,
     polls_within,
 )
+from awsprocesscreds.logs import logger
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 #: Our short factor names (``--mfa-factor``) for Okta's factorType values.
 FACTOR_KINDS = {

@@ -12,7 +12,6 @@ HTTP 401 is a refused password.
 from __future__ import annotations
 
 import base64
-import logging
 import re
 from xml.etree.ElementTree import Element, ParseError
 
@@ -23,12 +22,13 @@ from awsprocesscreds.authenticators.base import Authenticator
 from awsprocesscreds.bodies import text_body
 from awsprocesscreds.errors import AuthenticationError, IdpResponseError
 from awsprocesscreds.interaction import PASSWORD, Flow, Prompt
+from awsprocesscreds.logs import logger
 from awsprocesscreds.request import CredentialRequest
 from awsprocesscreds.saml import role_arn_parts
 from awsprocesscreds.saml_request import PAOS_BINDING, acs_url, authn_request
 from awsprocesscreds.urls import redact_url, require_https
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 AWS_ENTITY_ID = "urn:amazon:webservices"
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from awsprocesscreds.registry import RESUMED_AT_ENTRY
 from tests.cli_runner import CLI, run_without_terminal
 from tests.conftest import PASSWORD, USER
 from tests.emulators import AdfsEmulator, OktaEmulator, TestTls
@@ -112,3 +113,11 @@ def test_an_hourly_refresh_imports_neither_requests_nor_botocore(
     # A built-in provider is found without reading every package's metadata (which
     # requests reads anyway, for a sign-in).
     assert "importlib.metadata" not in refreshed
+    # A plain line is read without argparse, and a run that writes no log line does
+    # not load logging.
+    assert {"argparse", "logging"} & refreshed == set()
+    if provider in RESUMED_AT_ENTRY:
+        # The GET goes before the provider is loaded, and nothing asks the person.
+        sign_in_only = {"dataclasses", "awsprocesscreds.interaction", "awsprocesscreds.terminal"}
+        assert sign_in_only & refreshed == set()
+        assert {m for m in refreshed if m.startswith("awsprocesscreds.authenticators")} == set()

@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from awsprocesscreds.display import REPLACEMENT, SafeFormatter, safe_text
+from awsprocesscreds.display import REPLACEMENT, safe_text
+from awsprocesscreds.stderr_log import SafeFormatter
 
 R = REPLACEMENT
 

@@ -38,6 +38,18 @@ class TestAuthenticatorContract:
         url = registry.load_authenticator(name).resume_url(request)
         assert url is None or url.startswith("https://idp.example.com/")
 
+    def test_resumed_at_entry_exactly_when_the_entry_url_is_tried_first(self, name: str) -> None:
+        # The login path sends that GET before loading the provider, on the word of
+        # RESUMED_AT_ENTRY: it must say what the class does, and a plain request must
+        # pass the class's checks (the refusals come before any request).
+        cls = registry.load_authenticator(name)
+        for endpoint in ("https://idp.example.com/adfs/ls/", "https://idp.example.com/t/saml2"):
+            request = CredentialRequest(name, endpoint, "alice")
+            at_entry = cls.resume_url(request) == endpoint and name in registry.BUILT_IN
+            assert (name in registry.RESUMED_AT_ENTRY) == at_entry
+        if name in registry.RESUMED_AT_ENTRY:
+            cls.check_request(request)
+
     def test_refuses_plain_http_before_any_request(self, name: str) -> None:
         class NoNetwork(requests.Session):
             def request(self, *args: object, **kwargs: object) -> requests.Response:
