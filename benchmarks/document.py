@@ -239,7 +239,8 @@ def _floor(floor: dict[str, float] | None) -> list[str]:
         f"{floor['refresh_ms'] - floor['floor_ms']:.0f} ms more. If ours cost no more than "
         "that floor, and a full sign-in went on costing what it costs beyond our refresh "
         f"({floor['full_ms'] - floor['refresh_ms']:.0f} ms: "
-        "importing requests, the password's `POST`), the refresh would be "
+        "importing requests and the provider's sign-in, the password's `POST`), the refresh "
+        "would be "
         f"**{floor['best_ratio']:.2f}x** our full sign-in: the best the first ratio can be "
         "while the two share everything else.",
     ]

@@ -77,8 +77,8 @@ def floor_figures(cold: dict[str, dict[str, Any]]) -> dict[str, float] | None:
 
     ``best_ratio`` is floor / (floor + full - refresh): refresh / full sign-in if our
     refresh cost no more than the floor while a sign-in went on costing what it costs
-    beyond our refresh today (requests, the password's POST), i.e. the best the ratio
-    can be while the two share everything else."""
+    beyond our refresh today (requests, the provider's sign-in, the password's POST),
+    i.e. the best the ratio can be while the two share everything else."""
     if not all(name in cold for name in (FLOOR, OURS_REFRESH, OURS)):
         return None
     floor, refresh, full = (cold[name]["median_ms"] for name in (FLOOR, OURS_REFRESH, OURS))
