@@ -200,18 +200,16 @@ def pick_role(
 ) -> saml.Role:
     """The role of -a, else the only one, else the person's choice from a menu."""
     log.debug("assertion grants %d role(s)", len(assertion.roles))
-    if request.role_arn is not None or len(assertion.roles) == 1:
-        role = saml.choose_role(assertion.roles, request.role_arn)  # nothing to ask
-        log.debug("role %s", role.role_arn)
-        return role
-    from awsprocesscreds.interaction import run_flow
-    from awsprocesscreds.roles import select_role
+    role = saml.evident_role(assertion.roles, request.role_arn)
+    if role is None:  # a menu: only now the flow driver (and, through it, the terminal)
+        from awsprocesscreds.interaction import run_flow
+        from awsprocesscreds.roles import select_role
 
-    try:
-        role = run_flow(select_role(assertion.roles, request.role_arn), interactor)
-    except NoTerminal:
-        # Nobody to show the menu to: the error that lists the roles.
-        role = saml.choose_role(assertion.roles, None)
+        try:
+            role = run_flow(select_role(assertion.roles, request.role_arn), interactor)
+        except NoTerminal:
+            # Nobody to show the menu to: the error that lists the roles.
+            role = saml.choose_role(assertion.roles, None)
     log.debug("role %s", role.role_arn)
     return role
 

@@ -73,6 +73,10 @@ class CredentialRequest(NamedTuple):
             use_idp_session=not options.get("no_idp_session", False),
         )
 
+    def provider_options_given(self) -> list[str]:
+        """The ``PROVIDER_OPTIONS`` this request sets (each provider honours some)."""
+        return [name for name in PROVIDER_OPTIONS if getattr(self, name) not in (None, False)]
+
     def key_parts(self) -> dict[str, str | int | None]:
         """What picks the cache entry (see ``hotpath.key_parts``)."""
         return key_parts(

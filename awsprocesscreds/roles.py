@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from awsprocesscreds.errors import RoleSelectionError
 from awsprocesscreds.interaction import Choose, Flow
-from awsprocesscreds.saml import Role, choose_role
+from awsprocesscreds.saml import Role, evident_role
 
 #: The partition most roles live in: its accounts are shown without a partition.
 COMMERCIAL = "aws"
@@ -16,8 +16,9 @@ def select_role(roles: tuple[Role, ...], wanted: str | None) -> Flow[Role]:
     """The role to assume: ``wanted``, the only one, or the person's pick from a menu
     of accounts and role names (an interactor without a terminal raises NoTerminal,
     which the caller turns into the error listing the roles)."""
-    if wanted is not None or len(roles) == 1:
-        return choose_role(roles, wanted)
+    evident = evident_role(roles, wanted)
+    if evident is not None:
+        return evident
     ordered = sorted(roles, key=_order)
     index = yield Choose(
         "Your SAML assertion holds several roles:",

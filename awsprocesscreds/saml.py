@@ -173,6 +173,14 @@ def _duration(values: list[str]) -> int | None:
     return None
 
 
+def evident_role(roles: tuple[Role, ...], wanted: str | None) -> Role | None:
+    """The role to assume when there is nothing to ask: ``wanted`` (RoleSelectionError
+    when the assertion lacks it) or the only one; None when the person must choose."""
+    if wanted is None and len(roles) != 1:
+        return None
+    return choose_role(roles, wanted)
+
+
 def choose_role(roles: tuple[Role, ...], wanted: str | None) -> Role:
     """The role to assume: ``wanted`` if given (it must be in the assertion), else the
     only one. Raise RoleSelectionError listing the roles otherwise."""

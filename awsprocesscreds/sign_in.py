@@ -22,7 +22,7 @@ from awsprocesscreds.errors import IdpResponseError
 from awsprocesscreds.idp_sessions import SessionStore
 from awsprocesscreds.kept_resume import KeptAnswer, resume_at_entry
 from awsprocesscreds.logs import logger
-from awsprocesscreds.request import PROVIDER_OPTIONS, CredentialRequest
+from awsprocesscreds.request import CredentialRequest
 
 # The provider's module, the authenticator interface and the flow driver are imported
 # when the kept session is not enough: a refresh on one needs none of them.
@@ -50,7 +50,7 @@ def sign_in(request: CredentialRequest, interactor: Interactor, env: Mapping[str
     keep = request.use_idp_session and request.use_cache
     store = SessionStore.of_home() if keep else None
     if store is None:
-        return _sign_in(request, interactor, provider or _authenticator(request), None, env)
+        return _sign_in(request, interactor, provider, None, env)
     # One sign-in for every run of this user at this IdP, whatever role or profile:
     # the first signs in and keeps the session, the others wait here and use it.
     idp = (request.provider, urlsplit(request.endpoint).hostname or "", request.username)
@@ -59,7 +59,7 @@ def sign_in(request: CredentialRequest, interactor: Interactor, env: Mapping[str
             stack.enter_context(store.lock(*idp, timeout=request.mfa_timeout + LOCK_MARGIN))
         except OSError as exc:
             log.warning("cannot use kept IdP sessions (%s); signing in without them", exc)
-            return _sign_in(request, interactor, provider or _authenticator(request), None, env)
+            return _sign_in(request, interactor, provider, None, env)
         tried = None
         if at_entry:
             # Sent before the provider's module is even imported: while the IdP knows
@@ -67,7 +67,6 @@ def sign_in(request: CredentialRequest, interactor: Interactor, env: Mapping[str
             tried = _try_at_entry(store, idp, request.endpoint, request, env)
             if tried.assertion:
                 return tried.assertion
-        provider = provider or _authenticator(request)
         return _sign_in(request, interactor, provider, (store, idp), env, tried=tried)
 
 
@@ -91,24 +90,27 @@ def _resumes_at_entry(request: CredentialRequest) -> bool:
     return (
         request.provider in RESUMED_AT_ENTRY
         and request.mfa_factor is None
-        and all(getattr(request, name) in (None, False) for name in PROVIDER_OPTIONS)
+        and not request.provider_options_given()
     )
 
 
 def _sign_in(
     request: CredentialRequest,
     interactor: Interactor,
-    authenticator_class: type[Authenticator],
+    provider: type[Authenticator] | None,
     kept: tuple[SessionStore, tuple[str, str, str]] | None,
     env: Mapping[str, str],
     *,
     tried: KeptAnswer | None = None,
 ) -> str:
     """Sign in: first with the kept session, if there is one and the IdP still takes
-    it; else from scratch, keeping the new session afterwards. ``tried`` is what the
-    GET of the provider's ``resume_url`` already found, if it was sent."""
+    it; else from scratch, keeping the new session afterwards. ``provider`` is the
+    authenticator class if it is loaded already; ``tried`` is what the GET of the
+    provider's ``resume_url`` already found, if it was sent."""
     from awsprocesscreds.authenticators.base import Authenticator, LoginContext
     from awsprocesscreds.interaction import run_flow
+
+    authenticator_class = provider or _authenticator(request)
 
     # A provider's own resume walks what one GET cannot (pages the IdP answers by itself).
     walk_on = kept is not None and authenticator_class.resume is not Authenticator.resume

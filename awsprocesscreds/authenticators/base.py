@@ -90,10 +90,11 @@ class Authenticator(abc.ABC):
         ``request`` (an ``--mfa-factor``, a provider-specific option), before any
         login; used by logins and by ``configure``. Providers may check more."""
         cls.check_mfa_factor(request.provider, request.mfa_factor)
-        for name, flag in PROVIDER_OPTIONS.items():
-            if getattr(request, name) not in (None, False) and name not in cls.options:
+        for name in request.provider_options_given():
+            if name not in cls.options:
                 raise ConfigurationError(
-                    f"{flag} does not apply to the {request.provider} provider; leave it out"
+                    f"{PROVIDER_OPTIONS[name]} does not apply to the {request.provider} "
+                    "provider; leave it out"
                 )
 
     @classmethod
